@@ -1,0 +1,714 @@
+package dev.meet.testkit.livekit;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
+import livekit.LivekitEgress.EncodedFileOutput;
+import livekit.LivekitEgress.FileInfo;
+import livekit.LivekitEgress.RoomCompositeEgressRequest;
+import livekit.LivekitEgress.S3Upload;
+import livekit.LivekitEgress.StreamInfo;
+import livekit.LivekitEgress.StreamOutput;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitModels.ParticipantPermission;
+import livekit.LivekitModels.Room;
+import livekit.LivekitModels.TrackInfo;
+import livekit.LivekitModels.TrackSource;
+import livekit.LivekitModels.TrackType;
+import livekit.LivekitWebhook.WebhookEvent;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of the emulated LiveKit server and egress service: rooms, participants and egresses, and the egress
+ * lifecycle with its webhooks.
+ *
+ * <p>One monitor guards all state, and every webhook is enqueued while it is held, so the order of webhooks in a
+ * resource's queue is the order of the state changes. Slow work (writing the MP4, possibly to S3) runs outside it.
+ */
+final class LiveKitEngine {
+
+  private static final Logger log = LoggerFactory.getLogger(LiveKitEngine.class);
+  private static final DateTimeFormatter TIME_TEMPLATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+  static final String REASON_STOP_API = "End reason: StopEgress API";
+  static final String REASON_SOURCE_CLOSED = "End reason: Source closed";
+  static final String ABORTED_STOP_BEFORE_START = "Stop called before pipeline could start";
+  static final String ABORTED_NO_START_SIGNAL = "Start signal not received";
+
+  private final EmulatorSettings settings;
+  private final Faults faults;
+  private final WebhookDispatcher webhooks;
+  private final MediaWriter media;
+  private final ScheduledExecutorService scheduler;
+
+  private final Map<String, RoomState> rooms = new LinkedHashMap<>();
+  private final Map<String, EgressState> egresses = new LinkedHashMap<>();
+  private final List<com.google.protobuf.Message> adminMessages = new ArrayList<>();
+
+  LiveKitEngine(
+      EmulatorSettings settings,
+      Faults faults,
+      WebhookDispatcher webhooks,
+      MediaWriter media,
+      ScheduledExecutorService scheduler) {
+    this.settings = settings;
+    this.faults = faults;
+    this.webhooks = webhooks;
+    this.media = media;
+    this.scheduler = scheduler;
+  }
+
+  // ---------------------------------------------------------------- rooms
+
+  synchronized Room createRoom(livekit.LivekitRoom.CreateRoomRequest request) {
+    String name = requireRoomName(request.getName());
+    RoomState room = rooms.get(name);
+    if (room == null) {
+      room = openRoom(name);
+      if (request.getEmptyTimeout() > 0) {
+        room.emptyTimeout = request.getEmptyTimeout();
+      }
+      if (request.getDepartureTimeout() > 0) {
+        room.departureTimeout = request.getDepartureTimeout();
+      }
+      room.maxParticipants = request.getMaxParticipants();
+      room.metadata = request.getMetadata();
+    }
+    return toRoom(room);
+  }
+
+  synchronized List<Room> listRooms(Collection<String> names) {
+    List<Room> result = new ArrayList<>();
+    for (RoomState room : rooms.values()) {
+      if (names.isEmpty() || names.contains(room.name)) {
+        result.add(toRoom(room));
+      }
+    }
+    return result;
+  }
+
+  synchronized void deleteRoom(String name) {
+    closeRoom(name);
+  }
+
+  /** Closes a room as when its meeting ends: participants leave, egresses end with "Source closed". */
+  synchronized void closeRoom(String name) {
+    RoomState room = requireRoom(name);
+    for (ParticipantInfo participant : List.copyOf(room.participants.values())) {
+      room.participants.remove(participant.getIdentity());
+      emit(room.name, event("participant_left").setRoom(toRoom(room)).setParticipant(participant));
+    }
+    for (EgressState egress : egressesOf(name)) {
+      switch (egress.info.getStatus()) {
+        case EGRESS_STARTING -> terminate(egress, EgressStatus.EGRESS_ABORTED, ABORTED_NO_START_SIGNAL, 0, "");
+        case EGRESS_ACTIVE -> beginEnding(egress, REASON_SOURCE_CLOSED);
+        default -> {
+          // ENDING finishes on its own; terminal ones are history.
+        }
+      }
+    }
+    rooms.remove(name);
+    emit(name, event("room_finished").setRoom(toRoom(room)));
+    log.info("room closed room={}", name);
+  }
+
+  synchronized Room updateRoomMetadata(String name, String metadata) {
+    RoomState room = requireRoom(name);
+    room.metadata = metadata;
+    return toRoom(room);
+  }
+
+  synchronized List<ParticipantInfo> listParticipants(String roomName) {
+    return List.copyOf(requireRoom(roomName).participants.values());
+  }
+
+  synchronized ParticipantInfo getParticipant(String roomName, String identity) {
+    return requireParticipant(requireRoom(roomName), identity);
+  }
+
+  synchronized ParticipantInfo updateParticipant(livekit.LivekitRoom.UpdateParticipantRequest request) {
+    RoomState room = requireRoom(request.getRoom());
+    ParticipantInfo current = requireParticipant(room, request.getIdentity());
+    ParticipantInfo.Builder updated = current.toBuilder().setVersion(current.getVersion() + 1);
+    if (!request.getMetadata().isEmpty()) {
+      updated.setMetadata(request.getMetadata());
+    }
+    if (!request.getName().isEmpty()) {
+      updated.setName(request.getName());
+    }
+    if (request.hasPermission()) {
+      updated.setPermission(request.getPermission());
+    }
+    updated.putAllAttributes(request.getAttributesMap());
+    ParticipantInfo result = updated.build();
+    room.participants.put(result.getIdentity(), result);
+    return result;
+  }
+
+  synchronized void removeParticipant(String roomName, String identity) {
+    RoomState room = requireRoom(roomName);
+    ParticipantInfo participant = requireParticipant(room, identity);
+    room.participants.remove(identity);
+    emit(room.name, event("participant_left").setRoom(toRoom(room)).setParticipant(participant));
+  }
+
+  /** Joins a simulated participant, creating the room if absent (as LiveKit's auto-create does). */
+  synchronized ParticipantInfo join(String roomName, String identity, @Nullable String name, boolean publisher) {
+    requireRoomName(roomName);
+    if (identity == null || identity.isBlank()) {
+      throw TwirpError.invalidArgument("identity must not be empty");
+    }
+    RoomState room = rooms.get(roomName);
+    if (room == null) {
+      room = openRoom(roomName);
+    }
+    if (room.participants.containsKey(identity)) {
+      throw new TwirpError("already_exists", "participant " + identity + " is already in room " + roomName);
+    }
+    Instant now = Instant.now();
+    ParticipantInfo.Builder participant =
+        ParticipantInfo.newBuilder()
+            .setSid(Ids.next("PA_"))
+            .setIdentity(identity)
+            .setName(name == null ? identity : name)
+            .setState(ParticipantInfo.State.ACTIVE)
+            .setJoinedAt(now.getEpochSecond())
+            .setJoinedAtMs(now.toEpochMilli())
+            .setVersion(1)
+            .setIsPublisher(publisher)
+            .setKind(ParticipantInfo.Kind.STANDARD)
+            .setPermission(
+                ParticipantPermission.newBuilder()
+                    .setCanSubscribe(true)
+                    .setCanPublish(true)
+                    .setCanPublishData(true));
+    if (publisher) {
+      participant.addTracks(
+          TrackInfo.newBuilder()
+              .setSid(Ids.next("TR_"))
+              .setType(TrackType.VIDEO)
+              .setSource(TrackSource.CAMERA)
+              .setName("camera")
+              .setWidth(1280)
+              .setHeight(720));
+    }
+    ParticipantInfo info = participant.build();
+    room.participants.put(identity, info);
+    emit(room.name, event("participant_joined").setRoom(toRoom(room)).setParticipant(info));
+    if (publisher) {
+      for (EgressState egress : egressesOf(roomName)) {
+        if (egress.waitingForPublisher) {
+          activate(egress);
+        }
+      }
+    }
+    return info;
+  }
+
+  synchronized void recordAdminMessage(com.google.protobuf.Message message) {
+    adminMessages.add(message);
+  }
+
+  synchronized List<com.google.protobuf.Message> adminMessages() {
+    return List.copyOf(adminMessages);
+  }
+
+  // ---------------------------------------------------------------- egress
+
+  synchronized EgressInfo startRoomComposite(RoomCompositeEgressRequest request) {
+    if (faults.startEgressNotEnoughCpu()) {
+      throw TwirpError.unavailable("not enough CPU");
+    }
+    RoomState room = rooms.get(request.getRoomName());
+    if (request.getRoomName().isEmpty()) {
+      throw TwirpError.invalidArgument("room name cannot be empty");
+    }
+    if (room == null) {
+      throw TwirpError.notFound("requested room does not exist");
+    }
+    Optional<EncodedFileOutput> file = fileOutput(request);
+    Optional<StreamOutput> stream = streamOutput(request);
+    if (file.isEmpty() && stream.isEmpty()) {
+      throw TwirpError.invalidArgument("no supported output types");
+    }
+    if (file.isPresent() && file.get().hasS3() && file.get().getS3().getBucket().isEmpty()) {
+      throw TwirpError.invalidArgument("s3 bucket cannot be empty");
+    }
+    Instant now = Instant.now();
+    String egressId = Ids.next("EG_");
+    EgressInfo.Builder info =
+        EgressInfo.newBuilder()
+            .setEgressId(egressId)
+            .setRoomId(room.sid)
+            .setRoomName(room.name)
+            .setSourceType(livekit.LivekitEgress.EgressSourceType.EGRESS_SOURCE_TYPE_WEB)
+            .setStatus(EgressStatus.EGRESS_STARTING)
+            .setUpdatedAt(nanos(now))
+            .setRoomComposite(redact(request));
+    @Nullable String filepath = null;
+    if (file.isPresent()) {
+      filepath = plannedFilepath(file.get(), room, now);
+      FileInfo planned = FileInfo.newBuilder().setFilename(filepath).build();
+      info.addFileResults(planned).setFile(planned);
+    }
+    stream.ifPresent(
+        s -> s.getUrlsList().forEach(url -> info.addStreamResults(StreamInfo.newBuilder().setUrl(url))));
+    EgressState egress = new EgressState(info.build(), file.orElse(null), filepath);
+    egresses.put(egressId, egress);
+    log.info("egress starting room={} egressId={} filepath={}", room.name, egressId, filepath);
+    emit(egressId, egressEvent("egress_started", egress.info));
+    if (!faults.egressStuckInStarting()) {
+      egress.activation =
+          scheduler.schedule(() -> activateAfterDelay(egressId), millis(settings.activationDelay()), TimeUnit.MILLISECONDS);
+    }
+    egress.startTimeout =
+        scheduler.schedule(
+            () -> abortIfStillStarting(egressId), millis(settings.startSignalTimeout()), TimeUnit.MILLISECONDS);
+    return egress.info;
+  }
+
+  synchronized EgressInfo stopEgress(String egressId) {
+    if (faults.stopEgressUnavailable()) {
+      throw TwirpError.unavailable("no response from servers");
+    }
+    EgressState egress = requireEgress(egressId);
+    switch (egress.info.getStatus()) {
+      case EGRESS_STARTING -> terminate(egress, EgressStatus.EGRESS_ABORTED, ABORTED_STOP_BEFORE_START, 412, "");
+      case EGRESS_ACTIVE -> beginEnding(egress, REASON_STOP_API);
+      default ->
+          throw TwirpError.failedPrecondition(
+              "egress with status " + egress.info.getStatus().name() + " cannot be stopped");
+    }
+    return egress.info;
+  }
+
+  synchronized List<EgressInfo> listEgress(String roomName, String egressId, boolean active) {
+    if (!egressId.isEmpty()) {
+      EgressState egress = requireEgress(egressId);
+      if (active && isTerminal(egress.info.getStatus())) {
+        return List.of();
+      }
+      return List.of(egress.info);
+    }
+    List<EgressInfo> result = new ArrayList<>();
+    for (EgressState egress : egresses.values()) {
+      if (!roomName.isEmpty() && !roomName.equals(egress.info.getRoomName())) {
+        continue;
+      }
+      if (active && isTerminal(egress.info.getStatus())) {
+        continue;
+      }
+      result.add(egress.info);
+    }
+    return result;
+  }
+
+  synchronized EgressInfo updateLayout(String egressId, String layout) {
+    EgressState egress = requireEgress(egressId);
+    if (isTerminal(egress.info.getStatus())) {
+      throw TwirpError.failedPrecondition(
+          "egress with status " + egress.info.getStatus().name() + " cannot be updated");
+    }
+    if (!egress.info.hasRoomComposite()) {
+      throw TwirpError.invalidArgument("layout can only be updated on room composite egress");
+    }
+    egress.info =
+        egress.info.toBuilder()
+            .setRoomComposite(egress.info.getRoomComposite().toBuilder().setLayout(layout))
+            .setUpdatedAt(nanos(Instant.now()))
+            .build();
+    emit(egressId, egressEvent("egress_updated", egress.info));
+    return egress.info;
+  }
+
+  synchronized Optional<EgressInfo> egress(String egressId) {
+    return Optional.ofNullable(egresses.get(egressId)).map(e -> e.info);
+  }
+
+  synchronized List<EgressInfo> egresses() {
+    return egresses.values().stream().map(e -> e.info).toList();
+  }
+
+  /** Drives an egress to a state, as the real egress would on its own (control API). */
+  synchronized EgressInfo force(String egressId, EgressStatus target, @Nullable String error) {
+    EgressState egress = requireEgress(egressId);
+    EgressStatus current = egress.info.getStatus();
+    if (isTerminal(current)) {
+      throw TwirpError.failedPrecondition("egress with status " + current.name() + " cannot change any more");
+    }
+    switch (target) {
+      case EGRESS_ACTIVE -> {
+        requireCurrent(egress, target, EgressStatus.EGRESS_STARTING);
+        activate(egress);
+      }
+      case EGRESS_ENDING -> {
+        requireCurrent(egress, target, EgressStatus.EGRESS_ACTIVE);
+        beginEnding(egress, REASON_STOP_API);
+      }
+      case EGRESS_COMPLETE -> {
+        if (current == EgressStatus.EGRESS_STARTING) {
+          throw TwirpError.failedPrecondition("an egress that never started cannot complete");
+        }
+        if (current == EgressStatus.EGRESS_ACTIVE) {
+          egress.endReason = REASON_STOP_API;
+          setStatus(egress, EgressStatus.EGRESS_ENDING);
+        }
+        finishLater(egress, EgressStatus.EGRESS_COMPLETE, Duration.ZERO);
+      }
+      case EGRESS_LIMIT_REACHED -> {
+        requireCurrent(egress, target, EgressStatus.EGRESS_ACTIVE);
+        egress.endReason = "End reason: Limit reached";
+        finishLater(egress, EgressStatus.EGRESS_LIMIT_REACHED, Duration.ZERO);
+      }
+      case EGRESS_FAILED ->
+          terminate(egress, EgressStatus.EGRESS_FAILED, error == null ? "pipeline failed" : error, 500, "");
+      case EGRESS_ABORTED -> {
+        requireCurrent(egress, target, EgressStatus.EGRESS_STARTING);
+        terminate(egress, EgressStatus.EGRESS_ABORTED, error == null ? ABORTED_NO_START_SIGNAL : error, 0, "");
+      }
+      default -> throw TwirpError.invalidArgument("cannot force an egress to " + target.name());
+    }
+    return egress.info;
+  }
+
+  // ---------------------------------------------------------------- lifecycle internals
+
+  private void activateAfterDelay(String egressId) {
+    synchronized (this) {
+      EgressState egress = egresses.get(egressId);
+      if (egress == null || egress.info.getStatus() != EgressStatus.EGRESS_STARTING) {
+        return;
+      }
+      RoomState room = rooms.get(egress.info.getRoomName());
+      if (room != null && room.hasPublisher()) {
+        activate(egress);
+      } else {
+        // Real egress waits for a published track before it starts recording.
+        egress.waitingForPublisher = true;
+      }
+    }
+  }
+
+  private void activate(EgressState egress) {
+    egress.waitingForPublisher = false;
+    cancel(egress.activation);
+    cancel(egress.startTimeout);
+    Instant now = Instant.now();
+    egress.info = egress.info.toBuilder().setStartedAt(nanos(now)).build();
+    setStatus(egress, EgressStatus.EGRESS_ACTIVE);
+    log.info("egress active room={} egressId={}", egress.info.getRoomName(), egress.info.getEgressId());
+  }
+
+  private void abortIfStillStarting(String egressId) {
+    synchronized (this) {
+      EgressState egress = egresses.get(egressId);
+      if (egress != null && egress.info.getStatus() == EgressStatus.EGRESS_STARTING) {
+        terminate(egress, EgressStatus.EGRESS_ABORTED, ABORTED_NO_START_SIGNAL, 0, "");
+      }
+    }
+  }
+
+  private void beginEnding(EgressState egress, String reason) {
+    egress.endReason = reason;
+    setStatus(egress, EgressStatus.EGRESS_ENDING);
+    log.info("egress ending room={} egressId={} {}", egress.info.getRoomName(), egress.info.getEgressId(), reason);
+    finishLater(egress, EgressStatus.EGRESS_COMPLETE, settings.endingDelay());
+  }
+
+  private void finishLater(EgressState egress, EgressStatus finalStatus, Duration delay) {
+    cancel(egress.finish);
+    String egressId = egress.info.getEgressId();
+    egress.finish = scheduler.schedule(() -> finish(egressId, finalStatus), millis(delay), TimeUnit.MILLISECONDS);
+  }
+
+  /** Writes the file (outside the monitor: it may upload to S3) and ends the egress. */
+  private void finish(String egressId, EgressStatus finalStatus) {
+    EgressState egress;
+    Instant endedAt = Instant.now();
+    long startedAtNanos;
+    synchronized (this) {
+      egress = egresses.get(egressId);
+      if (egress == null || isTerminal(egress.info.getStatus())) {
+        return;
+      }
+      startedAtNanos = egress.info.getStartedAt();
+    }
+    long durationNanos = Math.max(0, nanos(endedAt) - startedAtNanos);
+    @Nullable FileInfo file = null;
+    @Nullable String failure = null;
+    if (egress.file != null && egress.filepath != null) {
+      try {
+        MediaWriter.WrittenMedia written =
+            media.write(egress.file, egress.filepath, Duration.ofNanos(durationNanos));
+        file =
+            FileInfo.newBuilder()
+                .setFilename(egress.filepath)
+                .setStartedAt(startedAtNanos)
+                .setEndedAt(nanos(endedAt))
+                .setDuration(durationNanos)
+                .setSize(written.size())
+                .setLocation(written.location())
+                .build();
+      } catch (IOException | RuntimeException e) {
+        failure = "could not upload file: " + e.getMessage();
+        log.warn("egress upload failed egressId={} {}", egressId, e.toString());
+      }
+    }
+    synchronized (this) {
+      if (isTerminal(egress.info.getStatus())) {
+        return;
+      }
+      if (failure != null) {
+        terminate(egress, EgressStatus.EGRESS_FAILED, failure, 500, egress.endReason);
+        return;
+      }
+      EgressInfo.Builder info = egress.info.toBuilder().setEndedAt(nanos(endedAt));
+      if (file != null) {
+        info.clearFileResults().addFileResults(file).setFile(file);
+      }
+      if (finalStatus == EgressStatus.EGRESS_LIMIT_REACHED) {
+        info.setError("limit reached").setErrorCode(413);
+      }
+      egress.info = info.setDetails(egress.endReason).build();
+      setStatus(egress, finalStatus);
+      log.info("egress ended room={} egressId={} status={}", egress.info.getRoomName(), egressId, finalStatus);
+    }
+  }
+
+  private void terminate(EgressState egress, EgressStatus status, String error, int errorCode, String details) {
+    cancel(egress.activation);
+    cancel(egress.startTimeout);
+    cancel(egress.finish);
+    egress.waitingForPublisher = false;
+    egress.info =
+        egress.info.toBuilder()
+            .setError(error)
+            .setErrorCode(errorCode)
+            .setDetails(details)
+            .setEndedAt(nanos(Instant.now()))
+            .build();
+    setStatus(egress, status);
+    log.info(
+        "egress ended room={} egressId={} status={} error={}",
+        egress.info.getRoomName(),
+        egress.info.getEgressId(),
+        status,
+        error);
+  }
+
+  /** Sets the status and sends the webhook LiveKit sends for that transition. */
+  private void setStatus(EgressState egress, EgressStatus status) {
+    egress.info = egress.info.toBuilder().setStatus(status).setUpdatedAt(nanos(Instant.now())).build();
+    String event = isTerminal(status) ? "egress_ended" : "egress_updated";
+    emit(egress.info.getEgressId(), egressEvent(event, egress.info));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private RoomState openRoom(String name) {
+    RoomState room = new RoomState(Ids.next("RM_"), name, Instant.now());
+    rooms.put(name, room);
+    emit(name, event("room_started").setRoom(toRoom(room)));
+    log.info("room started room={}", name);
+    return room;
+  }
+
+  private void emit(String queueKey, WebhookEvent.Builder event) {
+    webhooks.dispatch(queueKey, event.build());
+  }
+
+  private static WebhookEvent.Builder event(String name) {
+    return WebhookEvent.newBuilder().setEvent(name);
+  }
+
+  private WebhookEvent.Builder egressEvent(String name, EgressInfo info) {
+    // LiveKit attaches a minimal room to egress events.
+    return event(name)
+        .setEgressInfo(info)
+        .setRoom(Room.newBuilder().setSid(info.getRoomId()).setName(info.getRoomName()));
+  }
+
+  private Room toRoom(RoomState room) {
+    boolean recording =
+        egressesOf(room.name).stream().anyMatch(e -> !isTerminal(e.info.getStatus()));
+    return Room.newBuilder()
+        .setSid(room.sid)
+        .setName(room.name)
+        .setEmptyTimeout(room.emptyTimeout)
+        .setDepartureTimeout(room.departureTimeout)
+        .setMaxParticipants(room.maxParticipants)
+        .setCreationTime(room.createdAt.getEpochSecond())
+        .setCreationTimeMs(room.createdAt.toEpochMilli())
+        .setMetadata(room.metadata)
+        .setNumParticipants(room.participants.size())
+        .setNumPublishers((int) room.participants.values().stream().filter(ParticipantInfo::getIsPublisher).count())
+        .setActiveRecording(recording)
+        .build();
+  }
+
+  private List<EgressState> egressesOf(String roomName) {
+    return egresses.values().stream().filter(e -> e.info.getRoomName().equals(roomName)).toList();
+  }
+
+  private RoomState requireRoom(String name) {
+    RoomState room = rooms.get(name);
+    if (room == null) {
+      throw TwirpError.notFound("requested room does not exist");
+    }
+    return room;
+  }
+
+  private static String requireRoomName(String name) {
+    if (name == null || name.isEmpty()) {
+      throw TwirpError.invalidArgument("room name cannot be empty");
+    }
+    return name;
+  }
+
+  private static ParticipantInfo requireParticipant(RoomState room, String identity) {
+    ParticipantInfo participant = room.participants.get(identity);
+    if (participant == null) {
+      throw TwirpError.notFound("participant does not exist");
+    }
+    return participant;
+  }
+
+  private EgressState requireEgress(String egressId) {
+    EgressState egress = egresses.get(egressId);
+    if (egress == null) {
+      throw TwirpError.notFound("egress does not exist");
+    }
+    return egress;
+  }
+
+  private static void requireCurrent(EgressState egress, EgressStatus target, EgressStatus required) {
+    if (egress.info.getStatus() != required) {
+      throw TwirpError.failedPrecondition(
+          "egress with status " + egress.info.getStatus().name() + " cannot become " + target.name());
+    }
+  }
+
+  static boolean isTerminal(EgressStatus status) {
+    return switch (status) {
+      case EGRESS_STARTING, EGRESS_ACTIVE, EGRESS_ENDING -> false;
+      default -> true;
+    };
+  }
+
+  private static Optional<EncodedFileOutput> fileOutput(RoomCompositeEgressRequest request) {
+    if (request.hasFile()) {
+      return Optional.of(request.getFile());
+    }
+    return request.getFileOutputsList().stream().findFirst();
+  }
+
+  private static Optional<StreamOutput> streamOutput(RoomCompositeEgressRequest request) {
+    if (request.hasStream()) {
+      return Optional.of(request.getStream());
+    }
+    return request.getStreamOutputsList().stream().findFirst();
+  }
+
+  /** The file name the egress will write, as LiveKit's egress templates it. */
+  private static String plannedFilepath(EncodedFileOutput file, RoomState room, Instant now) {
+    String path = file.getFilepath().isEmpty() ? "{room_name}-{time}" : file.getFilepath();
+    if (path.endsWith("/")) {
+      path = path + "{room_name}-{time}";
+    }
+    path =
+        path.replace("{room_name}", room.name)
+            .replace("{room_id}", room.sid)
+            .replace("{time}", TIME_TEMPLATE.format(now))
+            .replace("{utc}", Long.toString(now.getEpochSecond()));
+    String extension = file.getFileType() == livekit.LivekitEgress.EncodedFileType.OGG ? ".ogg" : ".mp4";
+    return path.endsWith(extension) ? path : path + extension;
+  }
+
+  /** The request as LiveKit echoes it: upload credentials replaced by placeholders. */
+  private static RoomCompositeEgressRequest redact(RoomCompositeEgressRequest request) {
+    RoomCompositeEgressRequest.Builder redacted = request.toBuilder();
+    if (request.hasFile() && request.getFile().hasS3()) {
+      redacted.setFile(request.getFile().toBuilder().setS3(redact(request.getFile().getS3())));
+    }
+    for (int i = 0; i < request.getFileOutputsCount(); i++) {
+      EncodedFileOutput output = request.getFileOutputs(i);
+      if (output.hasS3()) {
+        redacted.setFileOutputs(i, output.toBuilder().setS3(redact(output.getS3())));
+      }
+    }
+    return redacted.build();
+  }
+
+  private static S3Upload redact(S3Upload s3) {
+    return s3.toBuilder().setAccessKey("{access_key}").setSecret("{secret}").build();
+  }
+
+  private static long nanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+  }
+
+  private static long millis(Duration duration) {
+    return duration.toMillis();
+  }
+
+  private static void cancel(@Nullable ScheduledFuture<?> future) {
+    if (future != null) {
+      future.cancel(false);
+    }
+  }
+
+  private static final class RoomState {
+    final String sid;
+    final String name;
+    final Instant createdAt;
+    int emptyTimeout = 300;
+    int departureTimeout = 20;
+    int maxParticipants;
+    String metadata = "";
+    final Map<String, ParticipantInfo> participants = new LinkedHashMap<>();
+
+    RoomState(String sid, String name, Instant createdAt) {
+      this.sid = sid;
+      this.name = name;
+      this.createdAt = createdAt;
+    }
+
+    boolean hasPublisher() {
+      return participants.values().stream().anyMatch(ParticipantInfo::getIsPublisher);
+    }
+  }
+
+  private static final class EgressState {
+    EgressInfo info;
+    final @Nullable EncodedFileOutput file;
+    final @Nullable String filepath;
+    String endReason = "";
+    boolean waitingForPublisher;
+    @Nullable ScheduledFuture<?> activation;
+    @Nullable ScheduledFuture<?> startTimeout;
+    @Nullable ScheduledFuture<?> finish;
+
+    EgressState(EgressInfo info, @Nullable EncodedFileOutput file, @Nullable String filepath) {
+      this.info = Objects.requireNonNull(info);
+      this.file = file;
+      this.filepath = filepath;
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package dev.meet.testkit.livekit;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import livekit.LivekitEgress.ListEgressRequest;
+import livekit.LivekitEgress.ListEgressResponse;
+import livekit.LivekitEgress.RoomCompositeEgressRequest;
+import livekit.LivekitEgress.StopEgressRequest;
+import livekit.LivekitEgress.UpdateLayoutRequest;
+import livekit.LivekitRoom.CreateRoomRequest;
+import livekit.LivekitRoom.DeleteRoomRequest;
+import livekit.LivekitRoom.DeleteRoomResponse;
+import livekit.LivekitRoom.ListParticipantsRequest;
+import livekit.LivekitRoom.ListParticipantsResponse;
+import livekit.LivekitRoom.ListRoomsRequest;
+import livekit.LivekitRoom.ListRoomsResponse;
+import livekit.LivekitRoom.MuteRoomTrackRequest;
+import livekit.LivekitRoom.MuteRoomTrackResponse;
+import livekit.LivekitRoom.RemoveParticipantResponse;
+import livekit.LivekitRoom.RoomParticipantIdentity;
+import livekit.LivekitRoom.SendDataRequest;
+import livekit.LivekitRoom.SendDataResponse;
+import livekit.LivekitRoom.UpdateParticipantRequest;
+import livekit.LivekitRoom.UpdateRoomMetadataRequest;
+import livekit.LivekitRoom.UpdateSubscriptionsRequest;
+import livekit.LivekitRoom.UpdateSubscriptionsResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LiveKit's server API over Twirp: {@code POST /twirp/livekit.<Service>/<Method>} with a protobuf or protobuf-JSON
+ * body, API-key auth and grant checks first, Twirp error bodies and statuses.
+ */
+final class TwirpHandler implements HttpHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(TwirpHandler.class);
+  private static final String PREFIX = "/twirp/";
+  // Twirp's Go server: snake_case names, unpopulated fields emitted, unknown fields discarded on input.
+  private static final JsonFormat.Printer JSON_OUT =
+      JsonFormat.printer().preservingProtoFieldNames().alwaysPrintFieldsWithNoPresence();
+  private static final JsonFormat.Parser JSON_IN = JsonFormat.parser().ignoringUnknownFields();
+
+  private final AuthVerifier auth;
+  private final LiveKitEngine engine;
+  private final Map<String, Method<?>> methods;
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+
+  TwirpHandler(AuthVerifier auth, LiveKitEngine engine) {
+    this.auth = auth;
+    this.engine = engine;
+    this.methods = methods();
+  }
+
+  /** A Twirp method: the request's default instance, the grant it needs, and what it does. */
+  private record Method<Q extends Message>(
+      Q prototype,
+      BiPredicate<AuthVerifier.Grants, Q> allowed,
+      BiFunction<LiveKitEngine, Q, Message> call) {
+
+    @SuppressWarnings("unchecked")
+    Message invoke(LiveKitEngine engine, AuthVerifier.Grants grants, Message request) {
+      Q typed = (Q) request;
+      if (!allowed.test(grants, typed)) {
+        throw TwirpError.permissionsDenied();
+      }
+      return call.apply(engine, typed);
+    }
+  }
+
+  private static <Q extends Message> Method<Q> method(
+      Q prototype, BiPredicate<AuthVerifier.Grants, Q> allowed, BiFunction<LiveKitEngine, Q, Message> call) {
+    return new Method<>(prototype, allowed, call);
+  }
+
+  private static Map<String, Method<?>> methods() {
+    Map<String, Method<?>> table = new ConcurrentHashMap<>();
+    String room = "livekit.RoomService/";
+    table.put(room + "CreateRoom", method(CreateRoomRequest.getDefaultInstance(),
+        (g, q) -> g.roomCreate(), LiveKitEngine::createRoom));
+    table.put(room + "ListRooms", method(ListRoomsRequest.getDefaultInstance(),
+        (g, q) -> g.roomList(),
+        (e, q) -> ListRoomsResponse.newBuilder().addAllRooms(e.listRooms(q.getNamesList())).build()));
+    table.put(room + "DeleteRoom", method(DeleteRoomRequest.getDefaultInstance(),
+        (g, q) -> g.roomCreate(),
+        (e, q) -> {
+          e.deleteRoom(q.getRoom());
+          return DeleteRoomResponse.getDefaultInstance();
+        }));
+    table.put(room + "ListParticipants", method(ListParticipantsRequest.getDefaultInstance(),
+        (g, q) -> g.adminOf(q.getRoom()),
+        (e, q) -> ListParticipantsResponse.newBuilder().addAllParticipants(e.listParticipants(q.getRoom())).build()));
+    table.put(room + "GetParticipant", method(RoomParticipantIdentity.getDefaultInstance(),
+        (g, q) -> g.adminOf(q.getRoom()), (e, q) -> e.getParticipant(q.getRoom(), q.getIdentity())));
+    table.put(room + "RemoveParticipant", method(RoomParticipantIdentity.getDefaultInstance(),
+        (g, q) -> g.adminOf(q.getRoom()),
+        (e, q) -> {
+          e.removeParticipant(q.getRoom(), q.getIdentity());
+          return RemoveParticipantResponse.getDefaultInstance();
+        }));
+    table.put(room + "UpdateParticipant", method(UpdateParticipantRequest.getDefaultInstance(),
+        (g, q) -> g.adminOf(q.getRoom()), LiveKitEngine::updateParticipant));
+    table.put(room + "UpdateRoomMetadata", method(UpdateRoomMetadataRequest.getDefaultInstance(),
+        (g, q) -> g.adminOf(q.getRoom()),
+        (e, q) -> {
+          e.recordAdminMessage(q);
+          return e.updateRoomMetadata(q.getRoom(), q.getMetadata());
+        }));
+    table.put(room + "SendData", method(SendDataRequest.getDefaultInstance(),
+        (g, q) -> g.adminOf(q.getRoom()),
+        (e, q) -> {
+          e.listParticipants(q.getRoom()); // unknown room -> not_found, as LiveKit
+          e.recordAdminMessage(q);
+          return SendDataResponse.getDefaultInstance();
+        }));
+    table.put(room + "MutePublishedTrack", method(MuteRoomTrackRequest.getDefaultInstance(),
+        (g, q) -> g.adminOf(q.getRoom()),
+        (e, q) -> {
+          e.getParticipant(q.getRoom(), q.getIdentity());
+          e.recordAdminMessage(q);
+          return MuteRoomTrackResponse.getDefaultInstance();
+        }));
+    table.put(room + "UpdateSubscriptions", method(UpdateSubscriptionsRequest.getDefaultInstance(),
+        (g, q) -> g.adminOf(q.getRoom()),
+        (e, q) -> {
+          e.getParticipant(q.getRoom(), q.getIdentity());
+          e.recordAdminMessage(q);
+          return UpdateSubscriptionsResponse.getDefaultInstance();
+        }));
+
+    String egress = "livekit.Egress/";
+    table.put(egress + "StartRoomCompositeEgress", method(RoomCompositeEgressRequest.getDefaultInstance(),
+        (g, q) -> g.roomRecord(), LiveKitEngine::startRoomComposite));
+    table.put(egress + "StopEgress", method(StopEgressRequest.getDefaultInstance(),
+        (g, q) -> g.roomRecord(), (e, q) -> e.stopEgress(q.getEgressId())));
+    table.put(egress + "ListEgress", method(ListEgressRequest.getDefaultInstance(),
+        (g, q) -> g.roomRecord(),
+        (e, q) -> ListEgressResponse.newBuilder()
+            .addAllItems(e.listEgress(q.getRoomName(), q.getEgressId(), q.getActive())).build()));
+    table.put(egress + "UpdateLayout", method(UpdateLayoutRequest.getDefaultInstance(),
+        (g, q) -> g.roomRecord(), (e, q) -> e.updateLayout(q.getEgressId(), q.getLayout())));
+    return table;
+  }
+
+  /** How many calls each method ({@code "RoomService/ListRooms"}, ...) received, auth failures included. */
+  Map<String, Long> counts() {
+    Map<String, Long> snapshot = new java.util.TreeMap<>();
+    counters.forEach((k, v) -> snapshot.put(k, v.sum()));
+    return snapshot;
+  }
+
+  void resetCounts() {
+    counters.clear();
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      AuthVerifier.Grants grants;
+      try {
+        grants = auth.verify(exchange.getRequestHeaders().getFirst("Authorization"));
+      } catch (AuthVerifier.Unauthorized e) {
+        sendPlain(exchange, 401, e.getMessage());
+        return;
+      }
+      try {
+        route(exchange, grants, body);
+      } catch (TwirpError e) {
+        sendError(exchange, e);
+      } catch (RuntimeException e) {
+        log.warn("twirp handler failed path={}", exchange.getRequestURI().getPath(), e);
+        sendError(exchange, new TwirpError("internal", e.toString()));
+      }
+    }
+  }
+
+  private void route(HttpExchange exchange, AuthVerifier.Grants grants, byte[] body) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      throw TwirpError.badRoute(
+          "unsupported method \"" + exchange.getRequestMethod() + "\" (only POST is allowed)");
+    }
+    Method<?> method = path.startsWith(PREFIX) ? methods.get(path.substring(PREFIX.length())) : null;
+    if (method == null) {
+      throw TwirpError.badRoute("no handler for path \"" + path + "\"");
+    }
+    counters
+        .computeIfAbsent(path.substring(PREFIX.length() + "livekit.".length()), k -> new LongAdder())
+        .increment();
+    String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+    boolean json;
+    if ("application/json".equals(contentType)) {
+      json = true;
+    } else if ("application/protobuf".equals(contentType)) {
+      json = false;
+    } else {
+      throw TwirpError.badRoute("unexpected Content-Type: \"" + contentType + "\"");
+    }
+    Message request = parse(method.prototype(), body, json);
+    Message response = method.invoke(engine, grants, request);
+    if (json) {
+      send(exchange, 200, "application/json", JSON_OUT.print(response).getBytes(StandardCharsets.UTF_8));
+    } else {
+      send(exchange, 200, "application/protobuf", response.toByteArray());
+    }
+  }
+
+  private static Message parse(Message prototype, byte[] body, boolean json) {
+    try {
+      if (json) {
+        Message.Builder builder = prototype.newBuilderForType();
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (!text.isBlank()) {
+          JSON_IN.merge(text, builder);
+        }
+        return builder.build();
+      }
+      return prototype.getParserForType().parseFrom(body);
+    } catch (InvalidProtocolBufferException e) {
+      throw new TwirpError("malformed", "the " + (json ? "json" : "protobuf") + " request could not be decoded");
+    }
+  }
+
+  private static String mediaType(String header) {
+    if (header == null) {
+      return "";
+    }
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  static void sendError(HttpExchange exchange, TwirpError error) throws IOException {
+    byte[] json = Json.write(Map.of("code", error.code(), "msg", error.getMessage()));
+    send(exchange, error.httpStatus(), "application/json", json);
+  }
+
+  static void sendPlain(HttpExchange exchange, int status, String text) throws IOException {
+    send(exchange, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}
