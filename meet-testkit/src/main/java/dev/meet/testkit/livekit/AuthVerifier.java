@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the {@code Authorization} header of a server API call the way LiveKit's API-key middleware does: an absent
- * header passes with no grants (the service then denies the call), a present header must be {@code Bearer <JWT>}
- * signed (HS256) with the secret of the key named in {@code iss}, valid in time with a minute of leeway.
+ * header (or an empty token) passes with no grants (the service then denies the call), a present header must be
+ * {@code Bearer <JWT>} signed (HS256) with the secret of the key named in {@code iss}, valid in time with a minute of
+ * leeway. Without a header, the {@code access_token} query parameter is read instead.
  */
 final class AuthVerifier {
 
@@ -43,13 +44,29 @@ final class AuthVerifier {
    * @throws Unauthorized when the header is present but not acceptable
    */
   Grants verify(@Nullable String authorization) {
-    if (authorization == null || authorization.isEmpty()) {
+    return verify(authorization, null);
+  }
+
+  /**
+   * The grants of the caller, whose token is in the {@code Authorization} header or, without one, in the
+   * {@code access_token} query parameter (both as LiveKit's middleware reads them).
+   *
+   * @throws Unauthorized when a token is present but not acceptable
+   */
+  Grants verify(@Nullable String authorization, @Nullable String accessTokenParameter) {
+    String token;
+    if (authorization != null && !authorization.isEmpty()) {
+      if (!authorization.startsWith("Bearer ")) {
+        throw new Unauthorized("invalid authorization header. Must start with Bearer ");
+      }
+      token = authorization.substring("Bearer ".length()).trim();
+    } else {
+      token = accessTokenParameter == null ? "" : accessTokenParameter;
+    }
+    // LiveKit skips verification for an empty token: the call goes on without grants and is denied by the service.
+    if (token.isEmpty()) {
       return Grants.NONE;
     }
-    if (!authorization.startsWith("Bearer ")) {
-      throw new Unauthorized("invalid authorization header. Must start with Bearer ");
-    }
-    String token = authorization.substring("Bearer ".length()).trim();
     DecodedJWT unverified;
     try {
       unverified = JWT.decode(token);

@@ -11,10 +11,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import livekit.LivekitEgress.EgressStatus;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,26 +150,92 @@ final class ControlApiHandler implements HttpHandler {
     TwirpHandler.send(exchange, 200, "application/json", Json.write(describe(faults)));
   }
 
-  /** Applies the switches present in the body; absent ones stay as they are. */
+  private static final Set<String> FAULT_FIELDS = Set.of(
+      "duplicateWebhooks", "egressStuckInStarting", "stopEgressUnavailable", "startEgressNotEnoughCpu",
+      "webhookToken", "dropEvents", "delayEventsMillis");
+
+  /**
+   * Applies the switches present in the body; absent ones stay as they are. The whole body is checked first, so a
+   * bad one changes nothing, and a misspelt switch is an error rather than a fault silently not armed.
+   */
   private static void applyFaults(Faults faults, JsonNode json) {
-    if (json.has("duplicateWebhooks")) {
-      faults.duplicateWebhooks(json.get("duplicateWebhooks").asBoolean());
+    if (!json.isObject()) {
+      throw TwirpError.invalidArgument("the faults must be a JSON object");
     }
-    if (json.has("egressStuckInStarting")) {
-      faults.egressStuckInStarting(json.get("egressStuckInStarting").asBoolean());
-    }
-    if (json.has("stopEgressUnavailable")) {
-      faults.stopEgressUnavailable(json.get("stopEgressUnavailable").asBoolean());
-    }
-    if (json.has("startEgressNotEnoughCpu")) {
-      faults.startEgressNotEnoughCpu(json.get("startEgressNotEnoughCpu").asBoolean());
-    }
+    json.fieldNames().forEachRemaining(field -> {
+      if (!FAULT_FIELDS.contains(field)) {
+        throw TwirpError.invalidArgument("unknown fault: " + field + " (known: " + new TreeSet<>(FAULT_FIELDS) + ")");
+      }
+    });
+    @Nullable Boolean duplicate = optionalBoolean(json, "duplicateWebhooks");
+    @Nullable Boolean stuck = optionalBoolean(json, "egressStuckInStarting");
+    @Nullable Boolean stopUnavailable = optionalBoolean(json, "stopEgressUnavailable");
+    @Nullable Boolean notEnoughCpu = optionalBoolean(json, "startEgressNotEnoughCpu");
+    @Nullable WebhookTokenFault token = null;
     if (json.has("webhookToken")) {
-      faults.webhookToken(WebhookTokenFault.valueOf(json.get("webhookToken").asText()));
+      JsonNode value = json.get("webhookToken");
+      try {
+        token = WebhookTokenFault.valueOf(value.asText());
+      } catch (IllegalArgumentException e) {
+        throw TwirpError.invalidArgument("webhookToken must be one of "
+            + Arrays.toString(WebhookTokenFault.values()) + ", was " + value);
+      }
     }
-    json.path("dropEvents").forEach(event -> faults.dropEvent(event.asText()));
-    json.path("delayEventsMillis").fields().forEachRemaining(
-        e -> faults.delayEvent(e.getKey(), Duration.ofMillis(e.getValue().asLong())));
+    List<String> drop = new ArrayList<>();
+    if (json.has("dropEvents")) {
+      JsonNode events = json.get("dropEvents");
+      if (!events.isArray()) {
+        throw TwirpError.invalidArgument("dropEvents must be an array of event names, was " + events);
+      }
+      for (JsonNode event : events) {
+        if (!event.isTextual() || event.asText().isBlank()) {
+          throw TwirpError.invalidArgument("dropEvents must be an array of event names, was " + events);
+        }
+        drop.add(event.asText());
+      }
+    }
+    Map<String, Duration> delay = new LinkedHashMap<>();
+    if (json.has("delayEventsMillis")) {
+      JsonNode delays = json.get("delayEventsMillis");
+      if (!delays.isObject()) {
+        throw TwirpError.invalidArgument("delayEventsMillis must map event names to milliseconds, was " + delays);
+      }
+      delays.fields().forEachRemaining(e -> {
+        if (!e.getValue().canConvertToLong() || !e.getValue().isIntegralNumber() || e.getValue().asLong() < 0) {
+          throw TwirpError.invalidArgument(
+              "delayEventsMillis." + e.getKey() + " must be a number of milliseconds >= 0, was " + e.getValue());
+        }
+        delay.put(e.getKey(), Duration.ofMillis(e.getValue().asLong()));
+      });
+    }
+    if (duplicate != null) {
+      faults.duplicateWebhooks(duplicate);
+    }
+    if (stuck != null) {
+      faults.egressStuckInStarting(stuck);
+    }
+    if (stopUnavailable != null) {
+      faults.stopEgressUnavailable(stopUnavailable);
+    }
+    if (notEnoughCpu != null) {
+      faults.startEgressNotEnoughCpu(notEnoughCpu);
+    }
+    if (token != null) {
+      faults.webhookToken(token);
+    }
+    drop.forEach(faults::dropEvent);
+    delay.forEach(faults::delayEvent);
+  }
+
+  private static @Nullable Boolean optionalBoolean(JsonNode json, String field) {
+    if (!json.has(field)) {
+      return null;
+    }
+    JsonNode value = json.get(field);
+    if (!value.isBoolean()) {
+      throw TwirpError.invalidArgument(field + " must be true or false, was " + value);
+    }
+    return value.asBoolean();
   }
 
   private static Map<String, Object> describe(Faults faults) {

@@ -29,6 +29,8 @@ import livekit.LivekitModels.Room;
 import livekit.LivekitModels.TrackInfo;
 import livekit.LivekitModels.TrackSource;
 import livekit.LivekitModels.TrackType;
+import livekit.LivekitRoom.MuteRoomTrackRequest;
+import livekit.LivekitRoom.MuteRoomTrackResponse;
 import livekit.LivekitWebhook.WebhookEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -110,7 +112,7 @@ final class LiveKitEngine {
 
   /** Closes a room as when its meeting ends: participants leave, egresses end with "Source closed". */
   synchronized void closeRoom(String name) {
-    RoomState room = requireRoom(name);
+    RoomState room = requireRoomState(name);
     for (ParticipantInfo participant : List.copyOf(room.participants.values())) {
       room.participants.remove(participant.getIdentity());
       emit(room.name, event("participant_left").setRoom(toRoom(room)).setParticipant(participant));
@@ -130,21 +132,32 @@ final class LiveKitEngine {
   }
 
   synchronized Room updateRoomMetadata(String name, String metadata) {
-    RoomState room = requireRoom(name);
+    RoomState room = requireRoomState(name);
     room.metadata = metadata;
     return toRoom(room);
   }
 
+  /** The participants of a room; none for an unknown room, as LiveKit's room store answers (no error). */
   synchronized List<ParticipantInfo> listParticipants(String roomName) {
-    return List.copyOf(requireRoom(roomName).participants.values());
+    RoomState room = rooms.get(roomName);
+    return room == null ? List.of() : List.copyOf(room.participants.values());
+  }
+
+  /**
+   * Checks that the room exists.
+   *
+   * @throws TwirpError not_found "requested room does not exist"
+   */
+  synchronized void requireRoom(String roomName) {
+    requireRoomState(roomName);
   }
 
   synchronized ParticipantInfo getParticipant(String roomName, String identity) {
-    return requireParticipant(requireRoom(roomName), identity);
+    return requireParticipant(requireRoomState(roomName), identity);
   }
 
   synchronized ParticipantInfo updateParticipant(livekit.LivekitRoom.UpdateParticipantRequest request) {
-    RoomState room = requireRoom(request.getRoom());
+    RoomState room = requireRoomState(request.getRoom());
     ParticipantInfo current = requireParticipant(room, request.getIdentity());
     ParticipantInfo.Builder updated = current.toBuilder().setVersion(current.getVersion() + 1);
     if (!request.getMetadata().isEmpty()) {
@@ -156,17 +169,47 @@ final class LiveKitEngine {
     if (request.hasPermission()) {
       updated.setPermission(request.getPermission());
     }
-    updated.putAllAttributes(request.getAttributesMap());
+    // LiveKit's SetAttributes: an empty value deletes the attribute.
+    request.getAttributesMap().forEach((key, value) -> {
+      if (value.isEmpty()) {
+        updated.removeAttributes(key);
+      } else {
+        updated.putAttributes(key, value);
+      }
+    });
     ParticipantInfo result = updated.build();
     room.participants.put(result.getIdentity(), result);
     return result;
   }
 
   synchronized void removeParticipant(String roomName, String identity) {
-    RoomState room = requireRoom(roomName);
+    RoomState room = requireRoomState(roomName);
     ParticipantInfo participant = requireParticipant(room, identity);
     room.participants.remove(identity);
     emit(room.name, event("participant_left").setRoom(toRoom(room)).setParticipant(participant));
+  }
+
+  /**
+   * Mutes a published track as MutePublishedTrack does. Unmuting is refused, as by a LiveKit server without
+   * {@code room.enable_remote_unmute} (its default); an unknown track sid changes nothing and answers no track.
+   */
+  synchronized MuteRoomTrackResponse mutePublishedTrack(MuteRoomTrackRequest request) {
+    RoomState room = requireRoomState(request.getRoom());
+    ParticipantInfo participant = requireParticipant(room, request.getIdentity());
+    if (!request.getMuted()) {
+      throw TwirpError.failedPrecondition("remote unmute not enabled");
+    }
+    for (int i = 0; i < participant.getTracksCount(); i++) {
+      TrackInfo track = participant.getTracks(i);
+      if (track.getSid().equals(request.getTrackSid())) {
+        TrackInfo muted = track.toBuilder().setMuted(true).build();
+        room.participants.put(
+            participant.getIdentity(),
+            participant.toBuilder().setTracks(i, muted).setVersion(participant.getVersion() + 1).build());
+        return MuteRoomTrackResponse.newBuilder().setTrack(muted).build();
+      }
+    }
+    return MuteRoomTrackResponse.getDefaultInstance();
   }
 
   /** Joins a simulated participant, creating the room if absent (as LiveKit's auto-create does). */
@@ -567,7 +610,7 @@ final class LiveKitEngine {
     return egresses.values().stream().filter(e -> e.info.getRoomName().equals(roomName)).toList();
   }
 
-  private RoomState requireRoom(String name) {
+  private RoomState requireRoomState(String name) {
     RoomState room = rooms.get(name);
     if (room == null) {
       throw TwirpError.notFound("requested room does not exist");

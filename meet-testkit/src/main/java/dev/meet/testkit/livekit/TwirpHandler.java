@@ -8,7 +8,9 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,7 @@ import livekit.LivekitEgress.ListEgressResponse;
 import livekit.LivekitEgress.RoomCompositeEgressRequest;
 import livekit.LivekitEgress.StopEgressRequest;
 import livekit.LivekitEgress.UpdateLayoutRequest;
+import livekit.LivekitModels.Room;
 import livekit.LivekitRoom.CreateRoomRequest;
 import livekit.LivekitRoom.DeleteRoomRequest;
 import livekit.LivekitRoom.DeleteRoomResponse;
@@ -37,6 +40,7 @@ import livekit.LivekitRoom.UpdateParticipantRequest;
 import livekit.LivekitRoom.UpdateRoomMetadataRequest;
 import livekit.LivekitRoom.UpdateSubscriptionsRequest;
 import livekit.LivekitRoom.UpdateSubscriptionsResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,22 +119,29 @@ final class TwirpHandler implements HttpHandler {
     table.put(room + "UpdateRoomMetadata", method(UpdateRoomMetadataRequest.getDefaultInstance(),
         (g, q) -> g.adminOf(q.getRoom()),
         (e, q) -> {
+          // Recorded only once accepted: a test reading adminMessages() sees what reached the room.
+          Room updated = e.updateRoomMetadata(q.getRoom(), q.getMetadata());
           e.recordAdminMessage(q);
-          return e.updateRoomMetadata(q.getRoom(), q.getMetadata());
+          return updated;
         }));
     table.put(room + "SendData", method(SendDataRequest.getDefaultInstance(),
         (g, q) -> g.adminOf(q.getRoom()),
         (e, q) -> {
-          e.listParticipants(q.getRoom()); // unknown room -> not_found, as LiveKit
+          // LiveKit: "nonce is either absent or 128-bit UUID".
+          if (!q.getNonce().isEmpty() && q.getNonce().size() != 16) {
+            throw TwirpError.invalidArgument(
+                "nonce should be 16-bytes or not present, got: " + q.getNonce().size() + " bytes");
+          }
+          e.requireRoom(q.getRoom());
           e.recordAdminMessage(q);
           return SendDataResponse.getDefaultInstance();
         }));
     table.put(room + "MutePublishedTrack", method(MuteRoomTrackRequest.getDefaultInstance(),
         (g, q) -> g.adminOf(q.getRoom()),
         (e, q) -> {
-          e.getParticipant(q.getRoom(), q.getIdentity());
+          MuteRoomTrackResponse muted = e.mutePublishedTrack(q);
           e.recordAdminMessage(q);
-          return MuteRoomTrackResponse.getDefaultInstance();
+          return muted;
         }));
     table.put(room + "UpdateSubscriptions", method(UpdateSubscriptionsRequest.getDefaultInstance(),
         (g, q) -> g.adminOf(q.getRoom()),
@@ -172,45 +183,53 @@ final class TwirpHandler implements HttpHandler {
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readAllBytes();
       }
+      String path = exchange.getRequestURI().getPath();
+      boolean post = "POST".equals(exchange.getRequestMethod());
+      Method<?> method = post && path.startsWith(PREFIX) ? methods.get(path.substring(PREFIX.length())) : null;
+      if (method != null) {
+        // Counted before auth, as documented: a test sees the calls its client made with bad credentials too.
+        counters
+            .computeIfAbsent(path.substring(PREFIX.length() + "livekit.".length()), k -> new LongAdder())
+            .increment();
+      }
       AuthVerifier.Grants grants;
       try {
-        grants = auth.verify(exchange.getRequestHeaders().getFirst("Authorization"));
+        grants = auth.verify(
+            exchange.getRequestHeaders().getFirst("Authorization"),
+            queryParameter(exchange.getRequestURI().getRawQuery(), "access_token"));
       } catch (AuthVerifier.Unauthorized e) {
         sendPlain(exchange, 401, e.getMessage());
         return;
       }
       try {
-        route(exchange, grants, body);
+        if (!post) {
+          throw TwirpError.badRoute(
+              "unsupported method \"" + exchange.getRequestMethod() + "\" (only POST is allowed)");
+        }
+        if (method == null) {
+          throw TwirpError.badRoute("no handler for path \"" + path + "\"");
+        }
+        serve(exchange, method, grants, body);
       } catch (TwirpError e) {
         sendError(exchange, e);
       } catch (RuntimeException e) {
-        log.warn("twirp handler failed path={}", exchange.getRequestURI().getPath(), e);
+        log.warn("twirp handler failed path={}", path, e);
         sendError(exchange, new TwirpError("internal", e.toString()));
       }
     }
   }
 
-  private void route(HttpExchange exchange, AuthVerifier.Grants grants, byte[] body) throws IOException {
-    String path = exchange.getRequestURI().getPath();
-    if (!"POST".equals(exchange.getRequestMethod())) {
-      throw TwirpError.badRoute(
-          "unsupported method \"" + exchange.getRequestMethod() + "\" (only POST is allowed)");
-    }
-    Method<?> method = path.startsWith(PREFIX) ? methods.get(path.substring(PREFIX.length())) : null;
-    if (method == null) {
-      throw TwirpError.badRoute("no handler for path \"" + path + "\"");
-    }
-    counters
-        .computeIfAbsent(path.substring(PREFIX.length() + "livekit.".length()), k -> new LongAdder())
-        .increment();
-    String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+  private void serve(HttpExchange exchange, Method<?> method, AuthVerifier.Grants grants, byte[] body)
+      throws IOException {
+    String header = exchange.getRequestHeaders().getFirst("Content-Type");
+    String contentType = mediaType(header);
     boolean json;
     if ("application/json".equals(contentType)) {
       json = true;
     } else if ("application/protobuf".equals(contentType)) {
       json = false;
     } else {
-      throw TwirpError.badRoute("unexpected Content-Type: \"" + contentType + "\"");
+      throw TwirpError.badRoute("unexpected Content-Type: \"" + (header == null ? "" : header) + "\"");
     }
     Message request = parse(method.prototype(), body, json);
     Message response = method.invoke(engine, grants, request);
@@ -221,20 +240,44 @@ final class TwirpHandler implements HttpHandler {
     }
   }
 
+  /**
+   * The request message. An empty protobuf body is the default message; an empty JSON body is not JSON, and Twirp's
+   * Go server rejects it as malformed like any other undecodable body.
+   */
   private static Message parse(Message prototype, byte[] body, boolean json) {
     try {
       if (json) {
-        Message.Builder builder = prototype.newBuilderForType();
         String text = new String(body, StandardCharsets.UTF_8);
-        if (!text.isBlank()) {
-          JSON_IN.merge(text, builder);
+        if (text.isBlank()) {
+          throw new InvalidProtocolBufferException("empty body");
         }
+        Message.Builder builder = prototype.newBuilderForType();
+        JSON_IN.merge(text, builder);
         return builder.build();
       }
       return prototype.getParserForType().parseFrom(body);
-    } catch (InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new TwirpError("malformed", "the " + (json ? "json" : "protobuf") + " request could not be decoded");
     }
+  }
+
+  /** The first value of a query parameter, decoded, or null. */
+  private static @Nullable String queryParameter(@Nullable String rawQuery, String name) {
+    if (rawQuery == null) {
+      return null;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int equals = pair.indexOf('=');
+      try {
+        String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+        if (key.equals(name)) {
+          return equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+        }
+      } catch (IllegalArgumentException badEscape) {
+        // Go's url.ParseQuery skips a pair it cannot decode.
+      }
+    }
+    return null;
   }
 
   private static String mediaType(String header) {
@@ -246,7 +289,11 @@ final class TwirpHandler implements HttpHandler {
   }
 
   static void sendError(HttpExchange exchange, TwirpError error) throws IOException {
-    byte[] json = Json.write(Map.of("code", error.code(), "msg", error.getMessage()));
+    // Twirp writes "code" first, then "msg".
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("code", error.code());
+    body.put("msg", error.getMessage());
+    byte[] json = Json.write(body);
     send(exchange, error.httpStatus(), "application/json", json);
   }
 
