@@ -200,7 +200,7 @@ final class ControlApiHandler implements HttpHandler {
       if (!delays.isObject()) {
         throw TwirpError.invalidArgument("delayEventsMillis must map event names to milliseconds, was " + delays);
       }
-      delays.fields().forEachRemaining(e -> {
+      delays.properties().forEach(e -> {
         if (!e.getValue().canConvertToLong() || !e.getValue().isIntegralNumber() || e.getValue().asLong() < 0) {
           throw TwirpError.invalidArgument(
               "delayEventsMillis." + e.getKey() + " must be a number of milliseconds >= 0, was " + e.getValue());

@@ -42,7 +42,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One monitor guards all state, and every webhook is enqueued while it is held, so the order of webhooks in a
  * resource's queue is the order of the state changes. Slow work (writing the MP4, possibly to S3) runs outside it.
+ *
+ * <p>Deprecated protocol fields ({@code EgressInfo.file}, the request's single {@code file}/{@code stream}) are used on
+ * purpose: LiveKit still fills and reads them, and older clients rely on them.
  */
+@SuppressWarnings("deprecation")
 final class LiveKitEngine {
 
   private static final Logger log = LoggerFactory.getLogger(LiveKitEngine.class);
