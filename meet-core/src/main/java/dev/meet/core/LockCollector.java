@@ -1,0 +1,99 @@
+package dev.meet.core;
+
+import dev.meet.core.livekit.LiveKitException;
+import dev.meet.core.livekit.LiveKitGateway;
+import dev.meet.core.lock.LockException;
+import dev.meet.core.lock.LockScan;
+import dev.meet.core.lock.RecordingLockProvider;
+import dev.meet.core.lock.RoomLock;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitModels.Room;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Releases active locks that an instance left behind (it crashed mid-recording): a lock older than the grace period
+ * whose room is gone from LiveKit, or whose room has no in-progress egress, is orphaned.
+ *
+ * <p>Its cost does not grow with LiveKit calls per lock: one ListRooms and one ListEgress(active) per run, then a
+ * cursor scan over the locks a page at a time. Memory holds LiveKit's live rooms and egresses and one page of locks.
+ * It runs on one instance at a time (a leader lease), and a Redis outage only pauses it: the next run starts afresh.
+ */
+final class LockCollector {
+
+  private static final Logger log = LoggerFactory.getLogger(LockCollector.class);
+  static final String TASK = "lock-collector";
+  private static final int PAGE_SIZE = 200;
+
+  private final RecordingLockProvider locks;
+  private final LiveKitGateway liveKit;
+  private final String instanceId;
+  private final Duration interval;
+  private final Duration grace;
+  private final Clock clock;
+
+  LockCollector(RecordingLockProvider locks, LiveKitGateway liveKit, String instanceId, Duration interval,
+      Duration grace, Clock clock) {
+    this.locks = locks;
+    this.liveKit = liveKit;
+    this.instanceId = instanceId;
+    this.interval = interval;
+    this.grace = grace;
+    this.clock = clock;
+  }
+
+  CollectorRun run() {
+    try {
+      // The lease outlives one interval, so a leader that keeps running keeps it; a dead one loses it soon.
+      if (!locks.tryLead(TASK, instanceId, interval.multipliedBy(2))) {
+        return CollectorRun.skipped();
+      }
+    } catch (LockException e) {
+      return new CollectorRun(false, 0, 0, "lock store unavailable: " + e.getMessage());
+    }
+    Set<String> liveRooms = new HashSet<>();
+    Set<String> recordingRooms = new HashSet<>();
+    try {
+      for (Room room : liveKit.listRooms()) {
+        liveRooms.add(room.getName());
+      }
+      for (EgressInfo egress : liveKit.listActiveEgress()) {
+        recordingRooms.add(egress.getRoomName());
+      }
+    } catch (LiveKitException e) {
+      return new CollectorRun(true, 0, 0, "LiveKit unavailable: " + e.getMessage());
+    }
+    Instant cutoff = clock.instant().minus(grace);
+    int examined = 0;
+    int released = 0;
+    String cursor = null;
+    try {
+      do {
+        LockScan page = locks.scan(cursor, PAGE_SIZE);
+        for (RoomLock lock : page.locks()) {
+          examined++;
+          if (lock.value().acquiredAt().isAfter(cutoff)) {
+            continue;
+          }
+          String room = lock.roomId();
+          boolean orphaned = !liveRooms.contains(room) || !recordingRooms.contains(room);
+          if (orphaned && locks.release(room, lock.value())) {
+            released++;
+            log.warn("orphaned active lock released roomId={} egressId={} owner={} acquiredAt={} reason={}", room,
+                lock.value().egressId(), lock.value().instanceId(), lock.value().acquiredAt(),
+                liveRooms.contains(room) ? "no in-progress egress" : "room gone");
+          }
+        }
+        cursor = page.nextCursor();
+      } while (cursor != null);
+    } catch (LockException e) {
+      return new CollectorRun(true, examined, released, "lock store unavailable: " + e.getMessage());
+    }
+    return new CollectorRun(true, examined, released, null);
+  }
+}

@@ -1,0 +1,133 @@
+package dev.meet.core;
+
+import dev.meet.core.livekit.LiveKitException;
+import dev.meet.core.livekit.LiveKitGateway;
+import dev.meet.core.lock.LockException;
+import dev.meet.core.lock.RecordingLockProvider;
+import dev.meet.core.storage.RecordingPage;
+import dev.meet.core.storage.RecordingQuery;
+import dev.meet.core.storage.RecordingStorage;
+import dev.meet.core.storage.StorageException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import livekit.LivekitEgress.EgressInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends recordings whose {@code egress_ended} was lost: a recording stored as starting, active or ending whose egress
+ * LiveKit no longer reports in progress takes LiveKit's final state, or {@code aborted} when LiveKit forgot the egress.
+ *
+ * <p>One ListEgress(active) per run; a ListEgress of one egress only for the rare stale candidate. Runs on one
+ * instance at a time; a dependency outage only pauses it.
+ */
+final class RecordingReconciler {
+
+  private static final Logger log = LoggerFactory.getLogger(RecordingReconciler.class);
+  static final String TASK = "recording-reconciler";
+  private static final List<RecordingStatus> IN_PROGRESS =
+      List.of(RecordingStatus.STARTING, RecordingStatus.ACTIVE, RecordingStatus.ENDING);
+
+  private final RecordingStorage storage;
+  private final LiveKitGateway liveKit;
+  private final RecordingLockProvider locks;
+  private final RecordingStates states;
+  private final String instanceId;
+  private final Duration interval;
+  private final Duration grace;
+  private final Clock clock;
+  private final Consumer<RecordingId> releaseBoundLock;
+
+  RecordingReconciler(RecordingStorage storage, LiveKitGateway liveKit, RecordingLockProvider locks,
+      RecordingStates states, String instanceId, Duration interval, Duration grace, Clock clock,
+      Consumer<RecordingId> releaseBoundLock) {
+    this.storage = storage;
+    this.liveKit = liveKit;
+    this.locks = locks;
+    this.states = states;
+    this.instanceId = instanceId;
+    this.interval = interval;
+    this.grace = grace;
+    this.clock = clock;
+    this.releaseBoundLock = releaseBoundLock;
+  }
+
+  CollectorRun run() {
+    try {
+      if (!locks.tryLead(TASK, instanceId, interval.multipliedBy(2))) {
+        return CollectorRun.skipped();
+      }
+    } catch (LockException e) {
+      return new CollectorRun(false, 0, 0, "lock store unavailable: " + e.getMessage());
+    }
+    int examined = 0;
+    int repaired = 0;
+    try {
+      Set<String> inProgress = new HashSet<>();
+      for (EgressInfo egress : liveKit.listActiveEgress()) {
+        inProgress.add(egress.getEgressId());
+      }
+      long cutoffMillis = clock.millis() - grace.toMillis();
+      for (RecordingStatus status : IN_PROGRESS) {
+        String token = null;
+        do {
+          RecordingPage page = storage.list(new RecordingQuery(null, status, RecordingQuery.MAX_ITEMS, token));
+          for (Recording recording : page.recordings()) {
+            examined++;
+            RecordingId id = recording.id();
+            if (inProgress.contains(id.egressId())) {
+              continue;
+            }
+            if (reconcile(id, recording, cutoffMillis)) {
+              repaired++;
+            }
+          }
+          token = page.nextPageToken();
+        } while (token != null);
+      }
+    } catch (LiveKitException e) {
+      return new CollectorRun(true, examined, repaired, "LiveKit unavailable: " + e.getMessage());
+    } catch (StorageException e) {
+      return new CollectorRun(true, examined, repaired, "storage unavailable: " + e.getMessage());
+    } catch (LockException e) {
+      return new CollectorRun(true, examined, repaired, "lock store unavailable: " + e.getMessage());
+    }
+    return new CollectorRun(true, examined, repaired, null);
+  }
+
+  /** Asks LiveKit about one stale candidate (it may have started after the active list was read). */
+  private boolean reconcile(RecordingId id, Recording recording, long cutoffMillis) {
+    Optional<EgressInfo> egress = liveKit.findEgress(id.egressId());
+    if (egress.isPresent()) {
+      RecordingStatus real = RecordingStatus.fromEgress(egress.get().getStatus());
+      if (!real.isTerminal()) {
+        return false;
+      }
+      RecordingStates.Applied applied = states.applyEgress(id, egress.get());
+      releaseBoundLock.accept(id);
+      if (applied.changed()) {
+        log.warn("stale recording reconciled from LiveKit roomId={} recordingId={} status={}", id.roomId(), id,
+            applied.recording().status().value());
+      }
+      return applied.changed();
+    }
+    // LiveKit forgot the egress (restart, retention): give it the grace period, then abort.
+    Long started = recording.startDate();
+    if (started != null && started > cutoffMillis) {
+      return false;
+    }
+    RecordingStates.Applied applied = states.abortLost(id,
+        "Reconciled: LiveKit no longer reports egress " + id.egressId());
+    releaseBoundLock.accept(id);
+    if (applied.changed()) {
+      log.warn("stale recording aborted, LiveKit no longer knows its egress roomId={} recordingId={}", id.roomId(),
+          id);
+    }
+    return applied.changed();
+  }
+}

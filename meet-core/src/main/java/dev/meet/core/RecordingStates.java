@@ -1,0 +1,172 @@
+package dev.meet.core;
+
+import dev.meet.core.storage.RecordingMetadata;
+import dev.meet.core.storage.RecordingSecrets;
+import dev.meet.core.storage.RecordingStorage;
+import dev.meet.core.storage.StorageException;
+import dev.meet.core.storage.StoredRecording;
+import java.util.List;
+import java.util.Optional;
+import livekit.LivekitEgress.EgressInfo;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recording state machine over storage: upserts that never lose an update and never go backwards.
+ *
+ * <ul>
+ *   <li>an update for a recording that does not exist yet creates it (webhooks may overtake the start call);
+ *   <li>a terminal status never changes back to a non-terminal one, and a status never moves back
+ *       (starting &lt; active &lt; ending &lt; terminal);
+ *   <li>an update older than the stored one (LiveKit's {@code updatedAt}) is ignored, a repeated one changes nothing;
+ *   <li>concurrent writers are serialised by the storage's compare-and-set; the loser re-reads and decides again.
+ * </ul>
+ */
+final class RecordingStates {
+
+  private static final Logger log = LoggerFactory.getLogger(RecordingStates.class);
+  /** Compare-and-set retries before giving up; each retry means another writer won, so progress is being made. */
+  private static final int MAX_ATTEMPTS = 16;
+
+  private final RecordingStorage storage;
+  private final List<RecordingListener> listeners;
+
+  RecordingStates(RecordingStorage storage, List<RecordingListener> listeners) {
+    this.storage = storage;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /** The state after applying: the stored recording, and whether this call changed it. */
+  record Applied(Recording recording, boolean changed) {}
+
+  /**
+   * Applies LiveKit's view of an egress to its recording.
+   *
+   * @throws StorageException when storage fails (the caller answers "retry")
+   */
+  Applied applyEgress(RecordingId id, EgressInfo info) {
+    long updatedAt = Math.max(0, info.getUpdatedAt());
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Optional<StoredRecording> current = storage.find(id);
+      if (current.isEmpty()) {
+        Recording created = EgressMapping.merge(null, id, info);
+        if (storage.create(new RecordingMetadata(created, updatedAt), RecordingSecrets.generate()).isPresent()) {
+          changed(null, created);
+          return new Applied(created, true);
+        }
+        continue;
+      }
+      StoredRecording stored = current.get();
+      Recording old = stored.recording();
+      RecordingStatus next = RecordingStatus.fromEgress(info.getStatus());
+      if (!isNewer(stored.metadata(), next, updatedAt)) {
+        return new Applied(old, false);
+      }
+      Recording merged = EgressMapping.merge(old, id, info);
+      long version = Math.max(updatedAt, stored.metadata().egressUpdatedAt());
+      if (merged.equals(old) && version == stored.metadata().egressUpdatedAt()) {
+        return new Applied(old, false);
+      }
+      if (storage.update(stored, new RecordingMetadata(merged, version)).isPresent()) {
+        changed(old, merged);
+        return new Applied(merged, !merged.equals(old));
+      }
+    }
+    throw new StorageException("too many concurrent updates of recording " + id);
+  }
+
+  /**
+   * Stores a recording the start flow just created (status from the start response), or, when a webhook already
+   * created it, adds what only the start knows (room name, layout, encoding) without touching LiveKit's fields.
+   */
+  Recording createStarted(RecordingId id, Recording starting, EgressInfo startResponse) {
+    long updatedAt = Math.max(0, startResponse.getUpdatedAt());
+    Recording initial = EgressMapping.merge(starting, id, startResponse);
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (storage.create(new RecordingMetadata(initial, updatedAt), RecordingSecrets.generate()).isPresent()) {
+        changed(null, initial);
+        return initial;
+      }
+      Optional<StoredRecording> current = storage.find(id);
+      if (current.isEmpty()) {
+        continue;
+      }
+      StoredRecording stored = current.get();
+      Recording old = stored.recording();
+      Recording enriched = new Recording(old.recordingId(), old.roomId(), starting.roomName(), old.status(),
+          starting.layout(), starting.encoding(), old.filename(), old.startDate(), old.endDate(), old.duration(),
+          old.size(), old.errorCode(), old.error(), old.details());
+      if (enriched.equals(old)) {
+        return old;
+      }
+      if (storage.update(stored, new RecordingMetadata(enriched, stored.metadata().egressUpdatedAt())).isPresent()) {
+        changed(old, enriched);
+        return enriched;
+      }
+    }
+    throw new StorageException("too many concurrent updates of recording " + id);
+  }
+
+  /**
+   * Marks a recording whose egress LiveKit no longer knows as aborted (the reconciler's last resort).
+   *
+   * @return the stored state after
+   */
+  Applied abortLost(RecordingId id, String details) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Optional<StoredRecording> current = storage.find(id);
+      if (current.isEmpty()) {
+        throw new StorageException("recording " + id + " vanished while being reconciled");
+      }
+      StoredRecording stored = current.get();
+      Recording old = stored.recording();
+      if (old.status().isTerminal()) {
+        return new Applied(old, false);
+      }
+      Recording aborted = new Recording(old.recordingId(), old.roomId(), old.roomName(), RecordingStatus.ABORTED,
+          old.layout(), old.encoding(), old.filename(), old.startDate(), old.endDate(), old.duration(), old.size(),
+          old.errorCode(), "egress lost", details);
+      if (storage.update(stored, new RecordingMetadata(aborted, stored.metadata().egressUpdatedAt())).isPresent()) {
+        changed(old, aborted);
+        return new Applied(aborted, true);
+      }
+    }
+    throw new StorageException("too many concurrent updates of recording " + id);
+  }
+
+  private static boolean isNewer(RecordingMetadata stored, RecordingStatus next, long updatedAt) {
+    RecordingStatus current = stored.recording().status();
+    if (current.isTerminal() && !next.isTerminal()) {
+      return false;
+    }
+    if (rank(next) < rank(current)) {
+      return false;
+    }
+    if (updatedAt < stored.egressUpdatedAt()) {
+      return false;
+    }
+    return !(updatedAt == stored.egressUpdatedAt() && next == current);
+  }
+
+  private static int rank(RecordingStatus status) {
+    return switch (status) {
+      case STARTING -> 0;
+      case ACTIVE -> 1;
+      case ENDING -> 2;
+      default -> 3;
+    };
+  }
+
+  private void changed(@Nullable Recording previous, Recording current) {
+    log.info("recording {} roomId={} recordingId={} status={}", previous == null ? "created" : "updated",
+        current.roomId(), current.recordingId(), current.status().value());
+    for (RecordingListener listener : listeners) {
+      try {
+        listener.onRecordingChanged(previous, current);
+      } catch (RuntimeException e) {
+        log.warn("recording listener failed recordingId={} listener={}", current.recordingId(), listener, e);
+      }
+    }
+  }
+}

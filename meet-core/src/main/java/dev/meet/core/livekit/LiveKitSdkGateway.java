@@ -1,0 +1,230 @@
+package dev.meet.core.livekit;
+
+import io.livekit.server.EgressServiceClient;
+import io.livekit.server.RoomServiceClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EncodedFileOutput;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitModels.Room;
+import okhttp3.OkHttpClient;
+import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import retrofit2.Call;
+import retrofit2.Response;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@link LiveKitGateway} over the LiveKit server SDK ({@code io.livekit:livekit-server}).
+ *
+ * <p>The SDK needs three things added to be safe to call from a request thread: timeouts (it has none: every call
+ * here is bounded by {@link LiveKitSettings#callTimeout()}), error checking (a LiveKit error is a successful call
+ * with an unsuccessful {@link Response}; here it becomes a {@link LiveKitException} carrying LiveKit's Twirp code and
+ * message unchanged), and one exception type (an {@link IOException} or a failure inside the SDK becomes a
+ * {@link LiveKitException} whose {@link LiveKitException#isUnreachable()} is true).
+ *
+ * <pre>{@code
+ * LiveKitGateway livekit = new LiveKitSdkGateway(new LiveKitSettings("wss://livekit.example.com", key, secret));
+ * Optional<Room> room = livekit.findRoom("daily-standup");
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} releases the HTTP connections.
+ */
+public final class LiveKitSdkGateway implements LiveKitGateway, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LiveKitSdkGateway.class);
+
+  /** An error body longer than this is cut in messages: a proxy's HTML error page is no help in a log line. */
+  private static final int MAX_MESSAGE = 300;
+
+  private final OkHttpClient http;
+  private final RoomServiceClient rooms;
+  private final EgressServiceClient egress;
+
+  public LiveKitSdkGateway(LiveKitSettings settings) {
+    this(settings, builder -> { });
+  }
+
+  /**
+   * @param customizer adjusts the HTTP client after the timeouts are set (a proxy, TLS trust, an interceptor for
+   *     metrics); it may also change the timeouts
+   */
+  public LiveKitSdkGateway(LiveKitSettings settings, Consumer<OkHttpClient.Builder> customizer) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(customizer, "customizer");
+    OkHttpClient.Builder builder = new OkHttpClient.Builder()
+        .connectTimeout(settings.callTimeout())
+        .readTimeout(settings.callTimeout())
+        .writeTimeout(settings.callTimeout())
+        // The whole call, DNS and retries on another route included: the bound a caller can rely on.
+        .callTimeout(settings.callTimeout());
+    customizer.accept(builder);
+    this.http = builder.build();
+    this.rooms = RoomServiceClient.createClient(settings.httpUrl(), settings.apiKey(), settings.apiSecret(),
+        () -> http);
+    this.egress = EgressServiceClient.createClient(settings.httpUrl(), settings.apiKey(), settings.apiSecret(),
+        () -> http);
+  }
+
+  @Override
+  public EgressInfo startRoomComposite(String roomName, EncodedFileOutput file, @Nullable String layout,
+      EncodingChoice encoding) {
+    Objects.requireNonNull(roomName, "roomName");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(encoding, "encoding");
+    // This overload takes the preset and the advanced options as nullable siblings; the request's oneof keeps the
+    // one given. An empty layout is LiveKit's default layout.
+    EgressInfo info = execute("StartRoomCompositeEgress", egress.startRoomCompositeEgress(roomName, file,
+        layout == null ? "" : layout, encoding.preset(), encoding.advanced()));
+    log.debug("LiveKit egress started roomId={} egressId={} status={}", roomName, info.getEgressId(),
+        info.getStatus());
+    return info;
+  }
+
+  @Override
+  public EgressInfo stopEgress(String egressId) {
+    Objects.requireNonNull(egressId, "egressId");
+    EgressInfo info = execute("StopEgress", egress.stopEgress(egressId));
+    log.debug("LiveKit egress stop requested egressId={} status={}", egressId, info.getStatus());
+    return info;
+  }
+
+  @Override
+  public Optional<EgressInfo> findEgress(String egressId) {
+    Objects.requireNonNull(egressId, "egressId");
+    try {
+      return execute("ListEgress", egress.listEgress(null, egressId, null)).stream()
+          .filter(info -> info.getEgressId().equals(egressId))
+          .findFirst();
+    } catch (LiveKitException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public List<EgressInfo> listActiveEgress() {
+    return List.copyOf(execute("ListEgress", egress.listEgress(null, null, true)));
+  }
+
+  @Override
+  public List<EgressInfo> listEgress(String roomName) {
+    Objects.requireNonNull(roomName, "roomName");
+    try {
+      return List.copyOf(execute("ListEgress", egress.listEgress(roomName, null, null)));
+    } catch (LiveKitException e) {
+      if (e.isNotFound()) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public List<Room> listRooms() {
+    return List.copyOf(execute("ListRooms", rooms.listRooms()));
+  }
+
+  @Override
+  public Optional<Room> findRoom(String roomName) {
+    Objects.requireNonNull(roomName, "roomName");
+    return execute("ListRooms", rooms.listRooms(List.of(roomName))).stream()
+        .filter(room -> room.getName().equals(roomName))
+        .findFirst();
+  }
+
+  @Override
+  public List<ParticipantInfo> listParticipants(String roomName) {
+    Objects.requireNonNull(roomName, "roomName");
+    try {
+      return List.copyOf(execute("ListParticipants", rooms.listParticipants(roomName)));
+    } catch (LiveKitException e) {
+      if (e.isNotFound()) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  /** Releases pooled connections; calls made afterwards still work but open new connections. */
+  @Override
+  public void close() {
+    http.connectionPool().evictAll();
+    http.dispatcher().executorService().shutdown();
+  }
+
+  private static <T> T execute(String call, Call<T> request) {
+    Response<T> response;
+    try {
+      response = request.execute();
+    } catch (IOException e) {
+      throw new LiveKitException(call, e);
+    } catch (RuntimeException e) {
+      // The SDK wraps an unreadable protobuf answer in a RuntimeException: LiveKit cannot be talked to either way.
+      throw new LiveKitException(call, e);
+    }
+    if (!response.isSuccessful()) {
+      throw error(call, response);
+    }
+    T body = response.body();
+    if (body == null) {
+      throw new LiveKitException(call, response.code(), null, "LiveKit answered without a body");
+    }
+    return body;
+  }
+
+  /** LiveKit's Twirp error {@code {"code","msg"}}; anything else (a proxy's page) is kept as a shortened text. */
+  private static LiveKitException error(String call, Response<?> response) {
+    String text = "";
+    try (ResponseBody body = response.errorBody()) {
+      if (body != null) {
+        text = new String(body.bytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      // The status alone still says what happened.
+    }
+    String code = null;
+    String message = null;
+    try {
+      JsonNode json = JsonMapper.shared().readTree(text);
+      if (json != null && json.isObject()) {
+        code = textOf(json.get("code"));
+        message = textOf(json.get("msg"));
+      }
+    } catch (JacksonException notJson) {
+      // Not a Twirp error: keep the text itself.
+    }
+    if (message == null) {
+      message = text.isBlank() ? response.message() : text;
+    }
+    return new LiveKitException(call, response.code(), code, shorten(message));
+  }
+
+  private static @Nullable String textOf(@Nullable JsonNode node) {
+    return node != null && node.isString() ? node.stringValue() : null;
+  }
+
+  private static String shorten(String text) {
+    StringBuilder out = new StringBuilder();
+    int limit = Math.min(text.length(), MAX_MESSAGE);
+    for (int i = 0; i < limit; i++) {
+      char c = text.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? ' ' : c);
+    }
+    if (text.length() > MAX_MESSAGE) {
+      out.append("...");
+    }
+    return out.toString().strip();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.meet.core.storage;
+
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingId;
+import java.util.Objects;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The stored JSON documents of a recording, one format for every provider so that a bucket and a directory hold the
+ * same bytes (and an operator can move recordings between them).
+ *
+ * <p>The metadata document is the public {@link Recording} object (absent fields for unknown values) plus the internal
+ * field {@value #EGRESS_UPDATED_AT}; the secrets document is {@code {"publicSecret": ..., "privateSecret": ...}} and
+ * lives under its own key, so no read of metadata can ever return a secret. Unknown fields are ignored on read, so an
+ * older instance can read what a newer one wrote during a rolling upgrade. A document that cannot be read is a
+ * {@link StorageException}: it is the store that is broken, not the caller's request.
+ */
+public final class RecordingJson {
+
+  /** The internal metadata field that orders egress updates (LiveKit's {@code updatedAt}, ns). */
+  public static final String EGRESS_UPDATED_AT = "egressUpdatedAt";
+
+  /**
+   * Larger documents are refused unread: a metadata document is a few hundred bytes, so anything this big is a foreign
+   * object that must not exhaust the heap.
+   */
+  public static final int MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+  private static final JsonMapper MAPPER = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  private RecordingJson() {}
+
+  /** The metadata document of a recording. */
+  public static byte[] writeMetadata(RecordingMetadata metadata) {
+    Objects.requireNonNull(metadata, "metadata");
+    try {
+      ObjectNode document = MAPPER.valueToTree(metadata.recording());
+      document.put(EGRESS_UPDATED_AT, metadata.egressUpdatedAt());
+      return MAPPER.writeValueAsBytes(document);
+    } catch (JacksonException e) {
+      // Only a programming error can make a validated Recording unwritable.
+      throw new IllegalStateException("could not write the metadata of " + metadata.recording().recordingId(), e);
+    }
+  }
+
+  /**
+   * Reads a metadata document.
+   *
+   * @param json the stored bytes
+   * @param source where they came from (key or path), for the error message
+   * @throws StorageException when the document is not valid metadata
+   */
+  public static RecordingMetadata readMetadata(byte[] json, String source) {
+    Objects.requireNonNull(json, "json");
+    requireSize(json, source);
+    try {
+      JsonNode tree = MAPPER.readTree(json);
+      if (!(tree instanceof ObjectNode document)) {
+        throw new StorageException("corrupt recording metadata in " + source + ": not a JSON object");
+      }
+      long egressUpdatedAt = 0;
+      JsonNode updatedAt = document.remove(EGRESS_UPDATED_AT);
+      if (updatedAt != null && !updatedAt.isNull()) {
+        if (!updatedAt.isIntegralNumber() || !updatedAt.canConvertToLong() || updatedAt.longValue() < 0) {
+          throw new StorageException("corrupt recording metadata in " + source + ": " + EGRESS_UPDATED_AT
+              + " must be a non-negative integer");
+        }
+        egressUpdatedAt = updatedAt.longValue();
+      }
+      return new RecordingMetadata(MAPPER.treeToValue(document, Recording.class), egressUpdatedAt);
+    } catch (JacksonException | IllegalArgumentException e) {
+      throw new StorageException("corrupt recording metadata in " + source + ": " + reason(e), e);
+    }
+  }
+
+  /**
+   * Reads a metadata document stored for {@code id}, and checks that it describes that recording: a document copied
+   * to the wrong key must not pass for another recording.
+   *
+   * @throws StorageException when the document is not valid metadata of {@code id}
+   */
+  public static RecordingMetadata readMetadata(byte[] json, String source, RecordingId id) {
+    RecordingMetadata metadata = readMetadata(json, source);
+    if (!metadata.recording().recordingId().equals(id.toString())) {
+      throw new StorageException("corrupt recording metadata in " + source + ": it describes recording "
+          + metadata.recording().recordingId());
+    }
+    return metadata;
+  }
+
+  /** The secrets document. */
+  public static byte[] writeSecrets(RecordingSecrets secrets) {
+    Objects.requireNonNull(secrets, "secrets");
+    try {
+      return MAPPER.writeValueAsBytes(secrets);
+    } catch (JacksonException e) {
+      throw new IllegalStateException("could not write recording secrets", e);
+    }
+  }
+
+  /**
+   * Reads a secrets document.
+   *
+   * @param json the stored bytes
+   * @param source where they came from (key or path), for the error message
+   * @throws StorageException when the document is not valid secrets; its message never quotes the document
+   */
+  public static RecordingSecrets readSecrets(byte[] json, String source) {
+    Objects.requireNonNull(json, "json");
+    requireSize(json, source);
+    try {
+      RecordingSecrets secrets = MAPPER.readValue(json, RecordingSecrets.class);
+      if (secrets == null) {
+        throw new StorageException("corrupt recording secrets in " + source + ": null");
+      }
+      return secrets;
+    } catch (JacksonException | IllegalArgumentException e) {
+      // The parser's message may quote the document, which holds secrets: keep it out of the message.
+      throw new StorageException("corrupt recording secrets in " + source, e);
+    }
+  }
+
+  /** The problem without the parser's location lines: the message stays one line in an operator's log. */
+  private static String reason(RuntimeException e) {
+    String message = e instanceof JacksonException jackson ? jackson.getOriginalMessage() : e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message.replaceAll("\\s+", " ").strip();
+  }
+
+  private static void requireSize(byte[] json, String source) {
+    if (json.length > MAX_DOCUMENT_BYTES) {
+      throw new StorageException("corrupt recording document in " + source + ": " + json.length
+          + " bytes, more than " + MAX_DOCUMENT_BYTES);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.meet.core.storage;
+
+import dev.meet.core.RecordingId;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where recordings live: metadata, access secrets and media, under the fixed layout of {@link StorageLayout}.
+ *
+ * <p>Concurrent writers (several instances handling webhooks) never lose an update: creation is conditional (only if
+ * absent) and updates name the version they read (compare-and-set); the caller re-reads and retries on a conflict.
+ * Expected outcomes are return values; an unreachable or failing store is a {@link StorageException}. Thread-safe.
+ * Every implementation passes {@code AbstractRecordingStorageContractTest} (meet-core's test-jar).
+ */
+public interface RecordingStorage {
+
+  /**
+   * Stores a new recording's metadata and secrets, only if no metadata exists for its id.
+   *
+   * @return the stored state, or empty when the recording already exists (nothing changed)
+   */
+  Optional<StoredRecording> create(RecordingMetadata metadata, RecordingSecrets secrets);
+
+  /** The recording's stored state, if it exists. */
+  Optional<StoredRecording> find(RecordingId id);
+
+  /**
+   * Replaces the metadata if it is still at {@code current.version()}.
+   *
+   * @return the new state, or empty when someone else changed it since (re-read and decide again) or it is gone
+   */
+  Optional<StoredRecording> update(StoredRecording current, RecordingMetadata next);
+
+  /**
+   * One page of recordings, in key order.
+   *
+   * @throws InvalidPageTokenException when the token was not issued by this storage for this query's room
+   */
+  RecordingPage list(RecordingQuery query);
+
+  /** The recording's secrets, if it exists. */
+  Optional<RecordingSecrets> secrets(RecordingId id);
+
+  /**
+   * Deletes the recording's metadata, secrets and media (whichever exist).
+   *
+   * @return false when there was no metadata (nothing to delete)
+   */
+  boolean delete(RecordingId id);
+
+  /**
+   * Deletes many recordings in batches (S3: at most 1000 keys per request, each key's error checked).
+   *
+   * @return per id: null when deleted, else why it was not (e.g. "not found", or the store's error)
+   */
+  Map<RecordingId, @Nullable String> deleteAll(Collection<RecordingId> ids);
+
+  /** The media's size in bytes, if the media exists. */
+  Optional<Long> mediaSize(RecordingId id);
+
+  /**
+   * Opens a byte range of the media for streaming.
+   *
+   * @param range null for the whole file
+   * @return empty when the media does not exist
+   * @throws RangeNotSatisfiableException when the range lies outside the media
+   */
+  Optional<MediaContent> openMedia(RecordingId id, @Nullable ByteRange range);
+
+  /**
+   * Where the egress must write the media of a recording of {@code roomId} with this uid (asked before the egress
+   * exists, so before the recording has its full id).
+   */
+  MediaTarget mediaTarget(String roomId, String uid);
+
+  /** Checks that the store is reachable (health checks); throws {@link StorageException} when it is not. */
+  void check();
+}

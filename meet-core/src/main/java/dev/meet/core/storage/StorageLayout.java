@@ -1,0 +1,110 @@
+package dev.meet.core.storage;
+
+import dev.meet.core.RecordingId;
+import dev.meet.core.RoomIds;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fixed layout of recordings in a bucket or directory (design §8), below a prefix ({@code openvidu-meet/} by
+ * default):
+ *
+ * <pre>
+ * {prefix}rooms/{roomId}/{roomId}.json
+ * {prefix}recordings/.metadata/{roomId}/{egressId}/{uid}.json
+ * {prefix}recordings/.secrets/{roomId}/{egressId}/{uid}.json
+ * {prefix}recordings/{roomId}/{roomId}--{uid}.mp4
+ * </pre>
+ *
+ * <p>Keys are only ever built from a validated {@link RecordingId} or room id, so no client input escapes the prefix.
+ */
+public final class StorageLayout {
+
+  public static final String DEFAULT_PREFIX = "openvidu-meet/";
+  private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9_.-]+/)*");
+
+  private final String prefix;
+
+  /**
+   * @param prefix empty, or segments of {@code [A-Za-z0-9_.-]} each ending with {@code /}; no {@code ..}
+   */
+  public StorageLayout(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    if (!PREFIX.matcher(prefix).matches() || prefix.contains("../") || prefix.startsWith("./")
+        || prefix.contains("/./") || prefix.equals("./")) {
+      throw new IllegalArgumentException("prefix must be empty or segments of [A-Za-z0-9_.-] each ending with '/', "
+          + "without '.' or '..' segments; was '" + prefix + "'");
+    }
+    this.prefix = prefix;
+  }
+
+  public static StorageLayout defaults() {
+    return new StorageLayout(DEFAULT_PREFIX);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public String metadataKey(RecordingId id) {
+    return metadataPrefix() + id.roomId() + "/" + id.egressId() + "/" + id.uid() + ".json";
+  }
+
+  public String secretsKey(RecordingId id) {
+    return prefix + "recordings/.secrets/" + id.roomId() + "/" + id.egressId() + "/" + id.uid() + ".json";
+  }
+
+  /** The media key, {@code .mp4} included. */
+  public String mediaKey(RecordingId id) {
+    return mediaPathWithoutExtension(id) + ".mp4";
+  }
+
+  /** What the egress is asked to write; it appends {@code .mp4}. */
+  public String mediaPathWithoutExtension(RecordingId id) {
+    return mediaPathWithoutExtension(id.roomId(), id.uid());
+  }
+
+  /** What the egress is asked to write for a room and uid; the uid is validated like a {@link RecordingId}'s. */
+  public String mediaPathWithoutExtension(String roomId, String uid) {
+    RoomIds.require(roomId, "roomId");
+    if (uid == null || !uid.matches("[0-9a-f]{10}")) {
+      throw new IllegalArgumentException("uid must be 10 lower-case hex characters");
+    }
+    return prefix + "recordings/" + roomId + "/" + roomId + "--" + uid;
+  }
+
+  /** Where every recording's metadata lies. */
+  public String metadataPrefix() {
+    return prefix + "recordings/.metadata/";
+  }
+
+  /** Where one room's recording metadata lies. */
+  public String metadataPrefix(String roomId) {
+    return metadataPrefix() + RoomIds.require(roomId, "roomId") + "/";
+  }
+
+  public String roomKey(String roomId) {
+    RoomIds.require(roomId, "roomId");
+    return prefix + "rooms/" + roomId + "/" + roomId + ".json";
+  }
+
+  /**
+   * The recording id of a metadata key, or null when the key is not one (foreign objects in the bucket are skipped,
+   * never trusted).
+   */
+  public @Nullable RecordingId recordingIdOfMetadataKey(String key) {
+    if (!key.startsWith(metadataPrefix()) || !key.endsWith(".json")) {
+      return null;
+    }
+    String[] parts = key.substring(metadataPrefix().length(), key.length() - ".json".length()).split("/", -1);
+    if (parts.length != 3) {
+      return null;
+    }
+    try {
+      return new RecordingId(parts[0], parts[1], parts[2]);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,565 @@
+package dev.meet.core.storage.local;
+
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingId;
+import dev.meet.core.storage.ByteRange;
+import dev.meet.core.storage.InvalidPageTokenException;
+import dev.meet.core.storage.MediaContent;
+import dev.meet.core.storage.MediaTarget;
+import dev.meet.core.storage.RangeNotSatisfiableException;
+import dev.meet.core.storage.RecordingJson;
+import dev.meet.core.storage.RecordingMetadata;
+import dev.meet.core.storage.RecordingPage;
+import dev.meet.core.storage.RecordingQuery;
+import dev.meet.core.storage.RecordingSecrets;
+import dev.meet.core.storage.RecordingStorage;
+import dev.meet.core.storage.StorageException;
+import dev.meet.core.storage.StorageLayout;
+import dev.meet.core.storage.StoredRecording;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recordings in a local directory, under exactly the keys a bucket would hold ({@link StorageLayout}), so the
+ * embedded default and a bucket look the same to an operator, and the egress can write the media into the same
+ * directory (its own output directory must be {@code baseDirectory}).
+ *
+ * <p>Several instances may share the directory (processes on one host, or threads in one): every write takes an
+ * exclusive lock on {@code {prefix}recordings/.lock}, first within this JVM (a {@link FileLock} is held by the whole
+ * process, so two threads cannot tell each other apart through it) and then across processes with
+ * {@link FileChannel#lock()}. Documents are written to a temporary file, flushed to disk and atomically renamed over
+ * the target, so a reader (who takes no lock) sees the old or the new document, never half of one, and a crash
+ * leaves at worst a stray temporary file, which nothing lists.
+ *
+ * <p>A version is a hash of the metadata document's bytes, derived on every read rather than stored: it changes
+ * whenever the content changes, which is all a compare-and-set needs (as with an S3 ETag).
+ *
+ * <p>{@link #list} walks the (room's) metadata directory on every page and sorts the keys, so it costs a directory
+ * walk per page: fine for the single-instance default, not meant for millions of recordings.
+ */
+public final class LocalRecordingStorage implements RecordingStorage {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRecordingStorage.class);
+
+  /** One lock per lock file in this JVM, shared by every instance of this class that points at it. */
+  private static final ConcurrentMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+  /** At most this many keys are examined per page, so a sparse status filter cannot make one page read everything. */
+  static final int MAX_KEYS_SCANNED_PER_PAGE = 1000;
+
+  private static final int MAX_PAGE_TOKEN_LENGTH = 1024;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path baseDirectory;
+  private final StorageLayout layout;
+  private final Path lockFile;
+  private final ReentrantLock jvmLock;
+
+  /**
+   * Creates the directories it needs, so a directory that cannot be used fails at start-up.
+   *
+   * @param baseDirectory the root of the layout; the egress's output directory
+   * @param layout the keys (prefix) to use
+   * @throws StorageException when the directory cannot be created or locked
+   */
+  public LocalRecordingStorage(Path baseDirectory, StorageLayout layout) {
+    this.baseDirectory = Objects.requireNonNull(baseDirectory, "baseDirectory").toAbsolutePath().normalize();
+    this.layout = Objects.requireNonNull(layout, "layout");
+    Path lock = resolve(layout.prefix() + "recordings/.lock");
+    try {
+      Files.createDirectories(lock.getParent());
+      try {
+        Files.createFile(lock);
+      } catch (FileAlreadyExistsException alreadyThere) {
+        // Another instance made it: the one file every instance must lock.
+      }
+      // The real path, so that two spellings of one directory (symbolic links) share one JVM lock.
+      this.lockFile = lock.toRealPath();
+    } catch (IOException e) {
+      throw new StorageException("Local recording storage: cannot use directory " + this.baseDirectory + ": " + e,
+          e);
+    }
+    this.jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, path -> new ReentrantLock());
+  }
+
+  /** The directory this storage writes under (absolute). */
+  public Path baseDirectory() {
+    return baseDirectory;
+  }
+
+  @Override
+  public Optional<StoredRecording> create(RecordingMetadata metadata, RecordingSecrets secrets) {
+    Objects.requireNonNull(metadata, "metadata");
+    Objects.requireNonNull(secrets, "secrets");
+    RecordingId id = metadata.recording().id();
+    return locked("create recording " + id, () -> {
+      Path metadataFile = resolve(layout.metadataKey(id));
+      if (Files.exists(metadataFile)) {
+        return Optional.empty();
+      }
+      // Secrets first: metadata is what makes the recording exist, so it must never exist without its secrets.
+      writeAtomically(resolve(layout.secretsKey(id)), RecordingJson.writeSecrets(secrets));
+      byte[] document = RecordingJson.writeMetadata(metadata);
+      writeAtomically(metadataFile, document);
+      return Optional.of(new StoredRecording(metadata, version(document)));
+    });
+  }
+
+  @Override
+  public Optional<StoredRecording> find(RecordingId id) {
+    Objects.requireNonNull(id, "id");
+    String key = layout.metadataKey(id);
+    return io("read recording " + id, () -> readIfExists(resolve(key)))
+        .map(document -> new StoredRecording(RecordingJson.readMetadata(document, key, id), version(document)));
+  }
+
+  @Override
+  public Optional<StoredRecording> update(StoredRecording current, RecordingMetadata next) {
+    Objects.requireNonNull(current, "current");
+    Objects.requireNonNull(next, "next");
+    requireSameRecording(current, next);
+    RecordingId id = current.recording().id();
+    return locked("update recording " + id, () -> {
+      Path metadataFile = resolve(layout.metadataKey(id));
+      Optional<byte[]> stored = readIfExists(metadataFile);
+      if (stored.isEmpty() || !version(stored.get()).equals(current.version())) {
+        return Optional.empty();
+      }
+      byte[] document = RecordingJson.writeMetadata(next);
+      writeAtomically(metadataFile, document);
+      return Optional.of(new StoredRecording(next, version(document)));
+    });
+  }
+
+  @Override
+  public RecordingPage list(RecordingQuery query) {
+    Objects.requireNonNull(query, "query");
+    String listPrefix = query.roomId() == null ? layout.metadataPrefix() : layout.metadataPrefix(query.roomId());
+    String startAfter = query.pageToken() == null ? null : decodePageToken(query.pageToken(), listPrefix);
+    List<String> keys = io("list recordings", () -> metadataKeysAfter(listPrefix, startAfter));
+
+    List<Recording> recordings = new ArrayList<>();
+    String lastKey = null;
+    int scanned = 0;
+    for (String key : keys) {
+      if (recordings.size() == query.maxItems() || scanned == MAX_KEYS_SCANNED_PER_PAGE) {
+        return new RecordingPage(recordings, encodePageToken(Objects.requireNonNull(lastKey)));
+      }
+      lastKey = key;
+      scanned++;
+      RecordingId id = Objects.requireNonNull(layout.recordingIdOfMetadataKey(key));
+      Optional<Recording> recording = readForListing(key, id);
+      if (recording.isPresent() && (query.status() == null || recording.get().status() == query.status())) {
+        recordings.add(recording.get());
+      }
+    }
+    return new RecordingPage(recordings, null);
+  }
+
+  @Override
+  public Optional<RecordingSecrets> secrets(RecordingId id) {
+    Objects.requireNonNull(id, "id");
+    String key = layout.secretsKey(id);
+    return io("read the secrets of recording " + id, () -> readIfExists(resolve(key)))
+        .map(document -> RecordingJson.readSecrets(document, key));
+  }
+
+  @Override
+  public boolean delete(RecordingId id) {
+    Objects.requireNonNull(id, "id");
+    return locked("delete recording " + id, () -> {
+      Path metadataFile = resolve(layout.metadataKey(id));
+      Path secretsFile = resolve(layout.secretsKey(id));
+      boolean existed = Files.exists(metadataFile);
+      // Metadata last: if this fails half-way, the recording is still listed and a retry finishes the job.
+      Files.deleteIfExists(resolve(layout.mediaKey(id)));
+      Files.deleteIfExists(secretsFile);
+      Files.deleteIfExists(metadataFile);
+      deleteEmptyParents(metadataFile);
+      deleteEmptyParents(secretsFile);
+      return existed;
+    });
+  }
+
+  @Override
+  public Map<RecordingId, @Nullable String> deleteAll(Collection<RecordingId> ids) {
+    Objects.requireNonNull(ids, "ids");
+    Map<RecordingId, @Nullable String> results = new LinkedHashMap<>();
+    for (RecordingId id : new LinkedHashSet<>(ids)) {
+      try {
+        results.put(id, delete(id) ? null : "not found");
+      } catch (StorageException e) {
+        results.put(id, e.getMessage());
+      }
+    }
+    return Collections.unmodifiableMap(results);
+  }
+
+  @Override
+  public Optional<Long> mediaSize(RecordingId id) {
+    Objects.requireNonNull(id, "id");
+    Path media = resolve(layout.mediaKey(id));
+    return io("read the media size of recording " + id, () -> {
+      try {
+        BasicFileAttributes attributes = Files.readAttributes(media, BasicFileAttributes.class);
+        return attributes.isRegularFile() ? Optional.of(attributes.size()) : Optional.empty();
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  @Override
+  public Optional<MediaContent> openMedia(RecordingId id, @Nullable ByteRange range) {
+    Objects.requireNonNull(id, "id");
+    Path media = resolve(layout.mediaKey(id));
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(media, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw failure("open the media of recording " + id, e);
+    }
+    boolean handedOver = false;
+    try {
+      long size = channel.size();
+      long first;
+      long last;
+      if (range == null) {
+        first = 0;
+        last = size - 1;
+      } else {
+        long[] resolved = range.resolve(size).orElseThrow(() -> new RangeNotSatisfiableException(size));
+        first = resolved[0];
+        last = resolved[1];
+      }
+      channel.position(first);
+      InputStream stream = new BoundedInputStream(Channels.newInputStream(channel), last - first + 1);
+      MediaContent content = new MediaContent(stream, first, last, size);
+      handedOver = true;
+      return Optional.of(content);
+    } catch (IOException e) {
+      throw failure("open the media of recording " + id, e);
+    } finally {
+      if (!handedOver) {
+        closeQuietly(channel);
+      }
+    }
+  }
+
+  /** The layout's media path: the egress writes it under its own output directory, which must be this directory. */
+  @Override
+  public MediaTarget mediaTarget(String roomId, String uid) {
+    return new MediaTarget(layout.mediaPathWithoutExtension(roomId, uid), null);
+  }
+
+  /** Takes and releases the write lock: the directory exists, is writable and lockable. */
+  @Override
+  public void check() {
+    locked("check the directory", () -> {
+      if (!Files.isWritable(lockFile.getParent())) {
+        throw new IOException(lockFile.getParent() + " is not writable");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "LocalRecordingStorage[" + baseDirectory + ", prefix=" + layout.prefix() + "]";
+  }
+
+  // --- locking and files
+
+  /** An action on files; its {@link IOException} becomes a {@link StorageException}. */
+  @FunctionalInterface
+  private interface IoAction<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T locked(String what, IoAction<T> action) {
+    jvmLock.lock();
+    // Closing any channel on the lock file releases this process's lock on it: only this thread, holding the JVM
+    // lock, opens it now.
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.lock();
+      try {
+        return action.run();
+      } finally {
+        lock.release();
+      }
+    } catch (IOException e) {
+      throw failure(what, e);
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  private <T> T io(String what, IoAction<T> action) {
+    try {
+      return action.run();
+    } catch (IOException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private StorageException failure(String what, IOException e) {
+    return new StorageException("Local recording storage in " + baseDirectory + ": could not " + what + ": " + e, e);
+  }
+
+  /** The file of a key. Keys come from validated ids only; the check is a second line of defence. */
+  private Path resolve(String key) {
+    Path path = baseDirectory.resolve(key).normalize();
+    if (!path.startsWith(baseDirectory)) {
+      throw new IllegalArgumentException("key escapes the storage directory: " + key);
+    }
+    return path;
+  }
+
+  private String keyOf(Path file) {
+    return baseDirectory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+  }
+
+  private static Optional<byte[]> readIfExists(Path file) throws IOException {
+    // A document is replaced by renaming, never rewritten in place: an open file keeps its size.
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > RecordingJson.MAX_DOCUMENT_BYTES) {
+        throw new StorageException("corrupt recording document " + file + ": " + size + " bytes, more than "
+            + RecordingJson.MAX_DOCUMENT_BYTES);
+      }
+      return Optional.of(Channels.newInputStream(channel).readNBytes((int) size));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void writeAtomically(Path target, byte[] content) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path temporary = target.resolveSibling(target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        // Durable before it becomes visible: a webhook is only acknowledged once its effect survives a crash.
+        channel.force(true);
+      }
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  /**
+   * Removes the egress and room directories of a deleted document ({@code {roomId}/{egressId}/{uid}.json}) when
+   * they are now empty, so deleted recordings leave nothing behind. Callers hold the write lock, so no create is
+   * filling them meanwhile.
+   */
+  private static void deleteEmptyParents(Path document) {
+    Path dir = document.getParent();
+    for (int level = 0; level < 2 && dir != null; level++, dir = dir.getParent()) {
+      try {
+        Files.delete(dir);
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        return;
+      } catch (IOException e) {
+        LOG.debug("Could not remove empty directory {}: {}", dir, e.toString());
+        return;
+      }
+    }
+  }
+
+  private static String version(byte[] document) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(document);
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  private static void requireSameRecording(StoredRecording current, RecordingMetadata next) {
+    if (!current.recording().recordingId().equals(next.recording().recordingId())) {
+      throw new IllegalArgumentException("an update must keep the recording id: " + current.recording().recordingId()
+          + " cannot become " + next.recording().recordingId());
+    }
+  }
+
+  // --- listing
+
+  /** Every metadata key under {@code listPrefix} after {@code startAfter}, in key (bucket) order. */
+  private List<String> metadataKeysAfter(String listPrefix, @Nullable String startAfter) throws IOException {
+    Path root = resolve(listPrefix);
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>();
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+        String key = keyOf(file);
+        if (attributes.isRegularFile() && layout.recordingIdOfMetadataKey(key) != null
+            && (startAfter == null || key.compareTo(startAfter) > 0)) {
+          keys.add(key);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE; // deleted while we walked
+        }
+        throw e;
+      }
+    });
+    // Whole keys, not directory by directory: "a-b/" sorts before "a/" in a bucket, and pages must agree with it.
+    Collections.sort(keys);
+    return keys;
+  }
+
+  private Optional<Recording> readForListing(String key, RecordingId id) {
+    try {
+      return io("read recording " + id, () -> readIfExists(resolve(key)))
+          .map(document -> RecordingJson.readMetadata(document, key, id).recording());
+    } catch (StorageException e) {
+      if (e.getCause() instanceof IOException) {
+        throw e; // the disk failed, not one document
+      }
+      // One broken document must not make every listing fail; the operator learns about it here.
+      LOG.warn("Skipping unreadable recording metadata: recordingId={} error={}", id, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static String encodePageToken(String lastKey) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String decodePageToken(String token, String listPrefix) {
+    if (token.isEmpty() || token.length() > MAX_PAGE_TOKEN_LENGTH) {
+      throw new InvalidPageTokenException("invalid page token");
+    }
+    String key;
+    try {
+      byte[] bytes = Base64.getUrlDecoder().decode(token);
+      key = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw new InvalidPageTokenException("invalid page token");
+    }
+    if (!key.startsWith(listPrefix) || layout.recordingIdOfMetadataKey(key) == null) {
+      throw new InvalidPageTokenException("invalid page token: not issued for this query");
+    }
+    return key;
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("Could not close a media file: {}", e.toString());
+    }
+  }
+
+  /** Reads at most {@code remaining} bytes of the underlying stream: the end of the requested range. */
+  private static final class BoundedInputStream extends InputStream {
+
+    private final InputStream in;
+    private long remaining;
+
+    BoundedInputStream(InputStream in, long length) {
+      this.in = in;
+      this.remaining = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        remaining--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      Objects.checkFromIndexSize(offset, length, buffer.length);
+      if (length == 0) {
+        return 0;
+      }
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = in.read(buffer, offset, (int) Math.min(length, remaining));
+      if (n > 0) {
+        remaining -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(Math.min(Math.max(n, 0), remaining));
+      remaining -= skipped;
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(in.available(), remaining);
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}
