@@ -1,5 +1,6 @@
 package dev.meet.core.lock.redis;
 
+import dev.meet.core.testing.TestRedisson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +43,7 @@ class RedisRecordingLockProviderTest extends AbstractRecordingLockProviderContra
 
   @BeforeAll
   static void connect(RedisServer redis) {
-    client = TestRedissonClients.connect(redis.uri());
+    client = TestRedisson.connect(redis.uri());
   }
 
   @AfterAll
@@ -168,7 +169,7 @@ class RedisRecordingLockProviderTest extends AbstractRecordingLockProviderContra
   @Timeout(60)
   void aRedisOutageFailsEveryCallQuicklyAndTheProviderRecoversWhenRedisIsBack(
       @RedisServerExtension.Private RedisServer redis) {
-    RedissonClient privateClient = TestRedissonClients.connect(redis.uri());
+    RedissonClient privateClient = TestRedisson.connect(redis.uri());
     try {
       RedisRecordingLockProvider locks = new RedisRecordingLockProvider(privateClient);
       LockValue mine = value("token-1");
