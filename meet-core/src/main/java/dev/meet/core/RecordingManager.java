@@ -91,6 +91,7 @@ public final class RecordingManager implements AutoCloseable {
   private final RecordingEvents events;
   private final RoomPolicy roomPolicy;
   private final RecordingStates states;
+  private final RecordingObserver observer;
   private final String instanceId;
   private final Duration startTimeout;
   private final Duration lockTtl;
@@ -103,6 +104,7 @@ public final class RecordingManager implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object scheduleLock = new Object();
   private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+  private final java.util.Set<CompletableFuture<Recording>> pendingStarts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private RecordingManager(Builder b, LiveKitGateway liveKit, LiveKitWebhookVerifier verifier,
       RecordingLockProvider locks, RecordingStorage storage, RecordingEvents events, RoomPolicy roomPolicy,
@@ -114,6 +116,7 @@ public final class RecordingManager implements AutoCloseable {
     this.events = events;
     this.roomPolicy = roomPolicy;
     this.states = new RecordingStates(storage, b.listeners);
+    this.observer = b.observer;
     this.instanceId = b.instanceId;
     this.startTimeout = b.startTimeout;
     this.lockTtl = b.lockTtl;
@@ -166,9 +169,25 @@ public final class RecordingManager implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(unwrap(e));
     }
-    return CompletableFuture.supplyAsync(() -> begin(roomId, options), workers)
+    long startedAt = System.nanoTime();
+    CompletableFuture<Recording> start = CompletableFuture.supplyAsync(() -> begin(roomId, options), workers)
         .thenCompose(this::awaitActive)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e)));
+    // What the caller gets: completed by the start, or rejected with CLOSED when the manager shuts down first.
+    CompletableFuture<Recording> result = new CompletableFuture<>();
+    pendingStarts.add(result);
+    start.whenComplete((recording, error) -> {
+      if (error == null) {
+        result.complete(recording);
+      } else {
+        result.completeExceptionally(unwrap(error));
+      }
+    });
+    return result.whenComplete((recording, error) -> {
+      pendingStarts.remove(result);
+      observe(() -> observer.startFinished(roomId, error == null ? null : unwrap(error).reason(),
+          Duration.ofNanos(System.nanoTime() - startedAt)));
+    });
   }
 
   /** A start that LiveKit accepted: what the wait for ACTIVE needs. */
@@ -467,6 +486,7 @@ public final class RecordingManager implements AutoCloseable {
     List<String> deleted = new ArrayList<>();
     List<BulkDeleteResult.Failure> failed = new ArrayList<>();
     List<RecordingId> deletable = new ArrayList<>();
+    LinkedHashSet<RecordingId> seen = new LinkedHashSet<>();
     for (String raw : new LinkedHashSet<>(recordingIds)) {
       RecordingId id;
       try {
@@ -474,6 +494,9 @@ public final class RecordingManager implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         failed.add(new BulkDeleteResult.Failure(raw, e.getMessage()));
         continue;
+      }
+      if (!seen.add(id)) {
+        continue; // the same id written differently (padded): a duplicate counts once
       }
       try {
         Optional<Recording> recording = find(id);
@@ -525,10 +548,13 @@ public final class RecordingManager implements AutoCloseable {
       event = webhookVerifier.verify(rawBody, authorization);
     } catch (WebhookRejectedException e) {
       log.warn("LiveKit webhook rejected: {}", e.getMessage());
-      return WebhookOutcome.rejected(e.getMessage());
+      WebhookOutcome rejected = WebhookOutcome.rejected(e.getMessage());
+      observe(() -> observer.webhookHandled("unverified", rejected.kind()));
+      return rejected;
     }
+    WebhookOutcome outcome;
     try {
-      return switch (event.getEvent()) {
+      outcome = switch (event.getEvent()) {
         case "egress_started", "egress_updated", "egress_ended" -> onEgress(event);
         case "room_finished" -> onRoomFinished(event);
         default -> WebhookOutcome.ignored("event " + event.getEvent() + " is not used");
@@ -536,7 +562,19 @@ public final class RecordingManager implements AutoCloseable {
     } catch (StorageException | LockException | EventsException | LiveKitException e) {
       log.warn("LiveKit webhook not applied, LiveKit will retry event={} id={}: {}", event.getEvent(), event.getId(),
           e.getMessage());
-      return WebhookOutcome.retry(dependencyName(e) + " unavailable: " + e.getMessage());
+      outcome = WebhookOutcome.retry(dependencyName(e) + " unavailable: " + e.getMessage());
+    }
+    WebhookOutcome handled = outcome;
+    observe(() -> observer.webhookHandled(event.getEvent(), handled.kind()));
+    return handled;
+  }
+
+  /** Observers never break the flow they observe. */
+  private void observe(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("recording observer failed", e);
     }
   }
 
@@ -553,7 +591,7 @@ public final class RecordingManager implements AutoCloseable {
     if (status.isTerminal()) {
       releaseBoundLock(id);
     } else if (status != RecordingStatus.STARTING) {
-      keepRoomLocked(id);
+      keepRoomLocked(id, status);
     }
     if (status != RecordingStatus.STARTING) {
       events.publish(new EgressSignal(id.egressId(), status));
@@ -576,8 +614,17 @@ public final class RecordingManager implements AutoCloseable {
    * An egress that is recording holds its room's lock: if the lock is gone (its start timed out and StopEgress
    * failed), it is taken again for this egress, so no second recording starts in the room until it ends.
    */
-  private void keepRoomLocked(RecordingId id) {
-    if (locks.get(id.roomId()).isPresent()) {
+  private void keepRoomLocked(RecordingId id, RecordingStatus status) {
+    Optional<LockValue> current = locks.get(id.roomId());
+    if (current.isPresent()) {
+      String holder = current.get().egressId();
+      if (status == RecordingStatus.ACTIVE && holder != null && !holder.equals(id.egressId())) {
+        // Another recording took the room while this egress was unguarded (its start timed out and StopEgress
+        // failed): one active recording per room, so the unguarded one is stopped.
+        log.warn("second egress recording in a locked room, stopping it roomId={} egressId={} lockHolder={}",
+            id.roomId(), id.egressId(), holder);
+        stopQuietly(id.egressId());
+      }
       return;
     }
     LockValue value = new LockValue(UUID.randomUUID().toString(), id.egressId(), instanceId, clock.instant());
@@ -616,7 +663,9 @@ public final class RecordingManager implements AutoCloseable {
    * one ListRooms, one ListEgress and a cursor scan, whatever the number of locks.
    */
   public CollectorRun collectOrphanedLocks() {
-    return new LockCollector(locks, liveKit, instanceId, collectorInterval, collectorGrace, clock).run();
+    CollectorRun run = new LockCollector(locks, liveKit, instanceId, collectorInterval, collectorGrace, clock).run();
+    observe(() -> observer.collectorRan(LockCollector.TASK, run));
+    return run;
   }
 
   /**
@@ -624,8 +673,10 @@ public final class RecordingManager implements AutoCloseable {
    * longer reports in progress get their real final state (or aborted when LiveKit forgot the egress).
    */
   public CollectorRun reconcileStaleRecordings() {
-    return new RecordingReconciler(storage, liveKit, locks, states, instanceId, collectorInterval, collectorGrace,
-        clock, this::releaseBoundLock).run();
+    CollectorRun run = new RecordingReconciler(storage, liveKit, locks, states, instanceId, collectorInterval,
+        collectorGrace, clock, this::releaseBoundLock).run();
+    observe(() -> observer.collectorRan(RecordingReconciler.TASK, run));
+    return run;
   }
 
   /** Runs both collectors every collector interval until {@link #stopSchedules()} or {@link #close()}. */
@@ -664,13 +715,36 @@ public final class RecordingManager implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------ lifecycle
 
-  /** Stops schedules and threads; in-flight starts are rejected with CLOSED. Providers passed in stay open. */
+  /** Stops schedules and threads at once; in-flight starts are rejected with CLOSED. Providers passed in stay open. */
   @Override
   public void close() {
+    shutdown(Duration.ZERO);
+  }
+
+  /**
+   * Graceful shutdown: new calls are refused with CLOSED at once, in-flight starts get up to {@code grace} to finish,
+   * then the rest are rejected with CLOSED (their egress keeps its lock; its webhooks, on any instance, or the
+   * collectors, end it). Then schedules and threads stop.
+   */
+  public void shutdown(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     stopSchedules();
+    if (!pendingStarts.isEmpty() && !grace.isZero()) {
+      try {
+        CompletableFuture.allOf(pendingStarts.toArray(CompletableFuture[]::new))
+            .get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        // failed starts were answered already; the rest are rejected below
+      }
+    }
+    for (CompletableFuture<Recording> pending : List.copyOf(pendingStarts)) {
+      pending.completeExceptionally(new RecordingException(RecordingException.Reason.CLOSED,
+          "the recording manager shut down before the recording became active"));
+    }
     timers.shutdownNow();
     workers.shutdown();
     for (AutoCloseable resource : owned) {
@@ -864,8 +938,15 @@ public final class RecordingManager implements AutoCloseable {
     private Duration webhookLeeway = Duration.ofSeconds(60);
     private Clock clock = Clock.systemUTC();
     private final List<RecordingListener> listeners = new ArrayList<>();
+    private RecordingObserver observer = RecordingObserver.NONE;
 
     private Builder() {}
+
+    /** Told about starts, webhooks and collector runs (metrics). */
+    public Builder observer(RecordingObserver value) {
+      this.observer = Objects.requireNonNull(value, "observer");
+      return this;
+    }
 
     /** The LiveKit server (URL, API key and secret): the SDK gateway, webhook verification and room policy. */
     public Builder liveKit(LiveKitSettings settings) {

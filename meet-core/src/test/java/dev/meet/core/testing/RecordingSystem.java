@@ -120,6 +120,32 @@ public final class RecordingSystem implements AutoCloseable {
     return manager;
   }
 
+  /**
+   * A new instance on a Redis client the caller holds, so a test can cut it off as a crash would:
+   * {@code manager.close(); client.shutdown();}. Configured like {@link #newManager(String, Consumer)}.
+   */
+  public RecordingManager newManager(String instanceId, RedissonClient client,
+      Consumer<RecordingManager.Builder> customizer) {
+    RedisRecordingEvents events = new RedisRecordingEvents(client, namespace + "signals");
+    resources.add(events);
+    RecordingManager.Builder builder = RecordingManager.builder()
+        .liveKit(new LiveKitSettings(livekit.url(), livekit.apiKey(), livekit.apiSecret(), Duration.ofSeconds(5)))
+        .lockProvider(new RedisRecordingLockProvider(client, lockPrefix()))
+        .storage(newStorage())
+        .events(events)
+        .instanceId(instanceId)
+        .startTimeout(START_TIMEOUT)
+        .collectorInterval(Duration.ofSeconds(1))
+        .collectorGrace(START_TIMEOUT.plusSeconds(1));
+    customizer.accept(builder);
+    RecordingManager manager = builder.build();
+    managers.add(manager);
+    if (managers.size() == 1) {
+      endpoint.routeTo(manager);
+    }
+    return manager;
+  }
+
   /** Records every change a manager reports, for assertions. */
   public static final class Changes implements RecordingListener {
     private final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();

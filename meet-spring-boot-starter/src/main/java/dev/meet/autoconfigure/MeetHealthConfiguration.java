@@ -1,0 +1,50 @@
+package dev.meet.autoconfigure;
+
+import dev.meet.core.livekit.LiveKitGateway;
+import dev.meet.core.lock.RecordingLockProvider;
+import dev.meet.core.storage.RecordingStorage;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Health of meet's dependencies ({@code meetLockStore}, {@code meetStorage}, {@code meetLiveKit}), when Boot's health
+ * support is on the classpath. Each probe is one cheap call.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(HealthIndicator.class)
+class MeetHealthConfiguration {
+
+  /** A room id no room has: reading its lock or asking LiveKit about it is the cheapest real round trip. */
+  static final String PROBE = "meet-health-probe";
+
+  @Bean
+  @ConditionalOnMissingBean(name = "meetLockStoreHealthIndicator")
+  HealthIndicator meetLockStoreHealthIndicator(RecordingLockProvider locks) {
+    return () -> probe(() -> locks.get(PROBE), locks.getClass().getSimpleName());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean(name = "meetStorageHealthIndicator")
+  HealthIndicator meetStorageHealthIndicator(RecordingStorage storage) {
+    return () -> probe(storage::check, storage.getClass().getSimpleName());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean(name = "meetLiveKitHealthIndicator")
+  HealthIndicator meetLiveKitHealthIndicator(LiveKitGateway liveKit) {
+    return () -> probe(() -> liveKit.findRoom(PROBE), liveKit.getClass().getSimpleName());
+  }
+
+  private static Health probe(Runnable call, String provider) {
+    try {
+      call.run();
+      return Health.up().withDetail("provider", provider).build();
+    } catch (RuntimeException e) {
+      return Health.down().withDetail("provider", provider).withDetail("error", e.getMessage()).build();
+    }
+  }
+}

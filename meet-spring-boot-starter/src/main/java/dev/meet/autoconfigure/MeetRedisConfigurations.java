@@ -1,0 +1,75 @@
+package dev.meet.autoconfigure;
+
+import dev.meet.core.events.RecordingEvents;
+import dev.meet.core.events.redis.RedisRecordingEvents;
+import dev.meet.core.lock.RecordingLockProvider;
+import dev.meet.core.lock.redis.RedisRecordingLockProvider;
+import java.net.URI;
+import java.net.URISyntaxException;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The Redis lock store and signals, when Redisson is on the classpath and there is a Redis to use. */
+final class MeetRedisConfigurations {
+
+  private MeetRedisConfigurations() {}
+
+  /** A Redisson client from {@code meet.redis.url}, unless the application has its own. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(RedissonClient.class)
+  @ConditionalOnProperty("meet.redis.url")
+  static class Client {
+
+    @Bean(destroyMethod = "shutdown")
+    @ConditionalOnMissingBean
+    RedissonClient meetRedissonClient(MeetProperties properties, ObjectProvider<RedissonClientCustomizer> customizers) {
+      String url = validUrl(properties.redis().url());
+      Config config = new Config();
+      config.useSingleServer().setAddress(url);
+      customizers.orderedStream().forEach(customizer -> customizer.customize(config));
+      return Redisson.create(config);
+    }
+
+    static String validUrl(String url) {
+      String action = "Set meet.redis.url to redis://[user:password@]host:port[/database] "
+          + "(rediss:// for TLS), e.g. redis://127.0.0.1:6379.";
+      try {
+        URI uri = new URI(url.strip());
+        if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null
+            || uri.getPort() < 1) {
+          throw new MeetConfigurationException("meet.redis.url", "'" + url + "' is not a Redis URL", action);
+        }
+        return uri.toString();
+      } catch (URISyntaxException e) {
+        throw new MeetConfigurationException("meet.redis.url", "'" + url + "' is not a Redis URL", action, e);
+      }
+    }
+  }
+
+  /** Locks and signals over the application's (or our) Redisson client. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(RedissonClient.class)
+  @ConditionalOnBean(RedissonClient.class)
+  static class Providers {
+
+    @Bean
+    @ConditionalOnMissingBean
+    RecordingLockProvider meetRedisLockProvider(RedissonClient redisson, MeetProperties properties) {
+      return new RedisRecordingLockProvider(redisson, properties.redis().keyPrefix());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(RecordingEvents.class)
+    RedisRecordingEvents meetRedisEvents(RedissonClient redisson, MeetProperties properties) {
+      return new RedisRecordingEvents(redisson, properties.redis().channel());
+    }
+  }
+}

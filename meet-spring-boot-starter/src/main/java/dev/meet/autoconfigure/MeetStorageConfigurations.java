@@ -1,0 +1,107 @@
+package dev.meet.autoconfigure;
+
+import dev.meet.core.storage.MediaTarget;
+import dev.meet.core.storage.RecordingStorage;
+import dev.meet.core.storage.StorageException;
+import dev.meet.core.storage.StorageLayout;
+import dev.meet.core.storage.local.LocalRecordingStorage;
+import dev.meet.core.storage.s3.S3RecordingStorage;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Storage: an S3 bucket when {@code meet.storage.s3.bucket} is set, else a local directory. */
+final class MeetStorageConfigurations {
+
+  private MeetStorageConfigurations() {}
+
+  static StorageLayout layout(MeetProperties properties) {
+    try {
+      return new StorageLayout(properties.storage().prefix());
+    } catch (IllegalArgumentException e) {
+      throw new MeetConfigurationException("meet.storage.prefix", e.getMessage(),
+          "Set meet.storage.prefix to segments of letters, digits, '.', '_' or '-' each ending with '/', "
+              + "e.g. openvidu-meet/.", e);
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(S3Client.class)
+  @ConditionalOnProperty("meet.storage.s3.bucket")
+  static class S3 {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    S3Client meetS3Client(MeetProperties properties, ObjectProvider<S3ClientCustomizer> customizers) {
+      MeetProperties.S3 s3 = properties.storage().s3();
+      S3ClientBuilder builder = S3Client.builder()
+          .region(Region.of(s3.region()))
+          .forcePathStyle(s3.forcePathStyle());
+      if (s3.endpoint() != null) {
+        builder.endpointOverride(s3.endpoint());
+      }
+      if (s3.accessKey() != null && s3.secretKey() != null) {
+        builder.credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())));
+      }
+      customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+      return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RecordingStorage meetS3Storage(S3Client s3Client, MeetProperties properties) {
+      MeetProperties.S3 s3 = properties.storage().s3();
+      String bucket = MeetAutoConfiguration.require(s3.bucket(), "meet.storage.s3.bucket",
+          "Set meet.storage.s3.bucket to an existing bucket.");
+      MediaTarget.S3Upload upload = null;
+      if (s3.egressUpload()) {
+        if (s3.accessKey() == null || s3.secretKey() == null) {
+          throw new MeetConfigurationException("meet.storage.s3.access-key",
+              "is needed so that the egress can upload into the bucket",
+              "Set meet.storage.s3.access-key and meet.storage.s3.secret-key, or set "
+                  + "meet.storage.s3.egress-upload=false when the egress has its own storage configuration.");
+        }
+        upload = new MediaTarget.S3Upload(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), bucket,
+            s3.forcePathStyle());
+      }
+      S3RecordingStorage storage = new S3RecordingStorage(s3Client, bucket, layout(properties), upload);
+      try {
+        storage.check();
+      } catch (StorageException e) {
+        throw new MeetConfigurationException("meet.storage.s3.bucket",
+            "bucket '" + bucket + "' is unreachable" + (s3.endpoint() == null ? "" : " at " + s3.endpoint()) + ": "
+                + e.getMessage(),
+            "Check meet.storage.s3.endpoint, meet.storage.s3.region and the credentials, and that the bucket exists.",
+            e);
+      }
+      return storage;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Local {
+
+    @Bean
+    @ConditionalOnMissingBean
+    RecordingStorage meetLocalStorage(MeetProperties properties) {
+      if (properties.storage().s3().bucket() != null
+          && !ClassUtils.isPresent("software.amazon.awssdk.services.s3.S3Client", Local.class.getClassLoader())) {
+        throw new MeetConfigurationException("meet.storage.s3.bucket",
+            "is set but the AWS SDK is not on the classpath",
+            "Add the dependency software.amazon.awssdk:s3, or remove meet.storage.s3.* to store recordings in "
+                + "meet.storage.local-directory.");
+      }
+      return new LocalRecordingStorage(properties.storage().localDirectory(), layout(properties));
+    }
+  }
+}
