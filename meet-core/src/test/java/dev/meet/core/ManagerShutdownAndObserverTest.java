@@ -1,0 +1,113 @@
+package dev.meet.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.meet.core.testing.RecordingSystem;
+import dev.meet.testkit.redis.RedisServer;
+import dev.meet.testkit.redis.RedisServerExtension;
+import dev.meet.testkit.s3.S3ProxyExtension;
+import dev.meet.testkit.s3.S3Server;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Graceful shutdown of a manager, and what its observer is told. */
+@ExtendWith({RedisServerExtension.class, S3ProxyExtension.class})
+class ManagerShutdownAndObserverTest {
+
+  private RecordingSystem system;
+  private final List<String> observed = new CopyOnWriteArrayList<>();
+  private final RecordingObserver observer = new RecordingObserver() {
+    @Override
+    public void startFinished(String roomId, RecordingException.@Nullable Reason failure, Duration elapsed) {
+      observed.add("start:" + roomId + ":" + (failure == null ? "active" : failure.name()));
+    }
+
+    @Override
+    public void webhookHandled(String event, WebhookOutcome.Kind outcome) {
+      observed.add("webhook:" + event + ":" + outcome.name());
+    }
+
+    @Override
+    public void collectorRan(String task, CollectorRun run) {
+      observed.add("collector:" + task + ":" + run.ran());
+    }
+  };
+
+  @BeforeEach
+  void start(RedisServer redis, S3Server s3) {
+    system = new RecordingSystem(redis, s3);
+    system.livekit().addParticipant("room-1", "alice", true);
+  }
+
+  @AfterEach
+  void stop() {
+    system.close();
+  }
+
+  @Test
+  void shutdownRejectsAnInFlightStartWithClosedOnceTheGraceIsOver() throws Exception {
+    RecordingManager manager = system.newManager("a", b -> b.startTimeout(Duration.ofSeconds(30)).collectorGrace(Duration.ofSeconds(40)));
+    system.livekit().faults().egressStuckInStarting(true);
+    CompletableFuture<Recording> inFlight = manager.startAsync("room-1", StartOptions.defaults());
+    await().until(() -> !system.livekit().egresses().isEmpty());
+
+    manager.shutdown(Duration.ofMillis(200));
+
+    assertThatThrownBy(inFlight::get).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOfSatisfying(RecordingException.class,
+            e -> assertThat(e.reason()).isEqualTo(RecordingException.Reason.CLOSED));
+    assertThat(manager.isClosed()).isTrue();
+  }
+
+  @Test
+  void aClosedManagerRefusesNewCallsWithClosed() {
+    RecordingManager manager = system.newManager("a");
+    manager.close();
+
+    assertThatThrownBy(() -> manager.start("room-1", StartOptions.defaults()))
+        .isInstanceOfSatisfying(RecordingException.class,
+            e -> assertThat(e.reason()).isEqualTo(RecordingException.Reason.CLOSED));
+    assertThatThrownBy(() -> manager.stop("room-1--EG_abc--0123456789"))
+        .isInstanceOfSatisfying(RecordingException.class,
+            e -> assertThat(e.reason()).isEqualTo(RecordingException.Reason.CLOSED));
+    assertThat(system.livekit().egresses()).isEmpty();
+  }
+
+  @Test
+  void observerIsToldAboutStartsWebhooksAndCollectorRuns() {
+    RecordingManager manager = system.newManager("a", b -> b.observer(observer));
+
+    manager.start("room-1", StartOptions.defaults());
+    assertThatThrownBy(() -> manager.start("room-1", StartOptions.defaults()))
+        .isInstanceOf(RecordingException.class);
+    manager.collectOrphanedLocks();
+
+    await().untilAsserted(() -> assertThat(observed).contains(
+        "start:room-1:active", "start:room-1:ALREADY_RECORDING", "webhook:egress_updated:PROCESSED",
+        "webhook:participant_joined:IGNORED", "collector:lock-collector:true"));
+  }
+
+  @Test
+  void aFailingObserverNeverBreaksTheFlowItObserves() {
+    RecordingManager manager = system.newManager("a", b -> b.observer(new RecordingObserver() {
+      @Override
+      public void startFinished(String roomId, RecordingException.@Nullable Reason failure, Duration elapsed) {
+        throw new IllegalStateException("observer down");
+      }
+    }));
+
+    Recording recording = manager.start("room-1", StartOptions.defaults());
+
+    assertThat(recording.status()).isEqualTo(RecordingStatus.ACTIVE);
+  }
+}
