@@ -32,30 +32,18 @@ final class LockCollector {
 
   private final RecordingLockProvider locks;
   private final LiveKitGateway liveKit;
-  private final String instanceId;
-  private final Duration interval;
   private final Duration grace;
   private final Clock clock;
 
-  LockCollector(RecordingLockProvider locks, LiveKitGateway liveKit, String instanceId, Duration interval,
-      Duration grace, Clock clock) {
+  LockCollector(RecordingLockProvider locks, LiveKitGateway liveKit, Duration grace, Clock clock) {
     this.locks = locks;
     this.liveKit = liveKit;
-    this.instanceId = instanceId;
-    this.interval = interval;
     this.grace = grace;
     this.clock = clock;
   }
 
+  /** One run; the caller holds the task's leader lease. */
   CollectorRun run() {
-    try {
-      // The lease outlives one interval, so a leader that keeps running keeps it; a dead one loses it soon.
-      if (!locks.tryLead(TASK, instanceId, interval.multipliedBy(2))) {
-        return CollectorRun.skipped();
-      }
-    } catch (LockException e) {
-      return new CollectorRun(false, 0, 0, "lock store unavailable: " + e.getMessage());
-    }
     Set<String> liveRooms = new HashSet<>();
     Set<String> recordingRooms = new HashSet<>();
     try {

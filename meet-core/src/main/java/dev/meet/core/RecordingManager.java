@@ -663,9 +663,7 @@ public final class RecordingManager implements AutoCloseable {
    * one ListRooms, one ListEgress and a cursor scan, whatever the number of locks.
    */
   public CollectorRun collectOrphanedLocks() {
-    CollectorRun run = new LockCollector(locks, liveKit, instanceId, collectorInterval, collectorGrace, clock).run();
-    observe(() -> observer.collectorRan(LockCollector.TASK, run));
-    return run;
+    return runAsLeader(LockCollector.TASK, new LockCollector(locks, liveKit, collectorGrace, clock)::run);
   }
 
   /**
@@ -673,10 +671,25 @@ public final class RecordingManager implements AutoCloseable {
    * longer reports in progress get their real final state (or aborted when LiveKit forgot the egress).
    */
   public CollectorRun reconcileStaleRecordings() {
-    CollectorRun run = new RecordingReconciler(storage, liveKit, locks, states, instanceId, collectorInterval,
-        collectorGrace, clock, this::releaseBoundLock).run();
-    observe(() -> observer.collectorRan(RecordingReconciler.TASK, run));
-    return run;
+    return runAsLeader(RecordingReconciler.TASK, new RecordingReconciler(storage, liveKit, locks, states,
+        collectorGrace, clock, this::releaseBoundLock)::run);
+  }
+
+  /**
+   * Runs a collector if this instance leads its task. The lease outlives one interval, so a leader that keeps running
+   * keeps it and a dead one loses it soon; a lock store outage skips the run (the next one retries).
+   */
+  private CollectorRun runAsLeader(String task, java.util.function.Supplier<CollectorRun> collector) {
+    CollectorRun run;
+    try {
+      run = locks.tryLead(task, instanceId, collectorInterval.multipliedBy(2)) ? collector.get()
+          : CollectorRun.skipped();
+    } catch (LockException e) {
+      run = new CollectorRun(false, 0, 0, "lock store unavailable: " + e.getMessage());
+    }
+    CollectorRun done = run;
+    observe(() -> observer.collectorRan(task, done));
+    return done;
   }
 
   /** Runs both collectors every collector interval until {@link #stopSchedules()} or {@link #close()}. */

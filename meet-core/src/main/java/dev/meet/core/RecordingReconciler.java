@@ -37,34 +37,23 @@ final class RecordingReconciler {
   private final LiveKitGateway liveKit;
   private final RecordingLockProvider locks;
   private final RecordingStates states;
-  private final String instanceId;
-  private final Duration interval;
   private final Duration grace;
   private final Clock clock;
   private final Consumer<RecordingId> releaseBoundLock;
 
   RecordingReconciler(RecordingStorage storage, LiveKitGateway liveKit, RecordingLockProvider locks,
-      RecordingStates states, String instanceId, Duration interval, Duration grace, Clock clock,
-      Consumer<RecordingId> releaseBoundLock) {
+      RecordingStates states, Duration grace, Clock clock, Consumer<RecordingId> releaseBoundLock) {
     this.storage = storage;
     this.liveKit = liveKit;
     this.locks = locks;
     this.states = states;
-    this.instanceId = instanceId;
-    this.interval = interval;
     this.grace = grace;
     this.clock = clock;
     this.releaseBoundLock = releaseBoundLock;
   }
 
+  /** One run; the caller holds the task's leader lease. */
   CollectorRun run() {
-    try {
-      if (!locks.tryLead(TASK, instanceId, interval.multipliedBy(2))) {
-        return CollectorRun.skipped();
-      }
-    } catch (LockException e) {
-      return new CollectorRun(false, 0, 0, "lock store unavailable: " + e.getMessage());
-    }
     int examined = 0;
     int repaired = 0;
     try {

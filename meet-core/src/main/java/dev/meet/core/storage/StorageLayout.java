@@ -1,6 +1,11 @@
 package dev.meet.core.storage;
 
 import dev.meet.core.RecordingId;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import dev.meet.core.RoomIds;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -106,5 +111,39 @@ public final class StorageLayout {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /** Page tokens are keys, base64url-encoded: opaque to clients, and checked on the way back in. */
+  private static final int MAX_PAGE_TOKEN_LENGTH = 1024;
+
+  /** The opaque token of a page that ended at {@code lastKey}. */
+  public static String pageToken(String lastKey) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The key a page token names, after checking it is a metadata key inside {@code listPrefix}.
+   *
+   * @throws InvalidPageTokenException when the token was not issued for this listing
+   */
+  public String keyOfPageToken(String token, String listPrefix) {
+    if (token.isEmpty() || token.length() > MAX_PAGE_TOKEN_LENGTH) {
+      throw new InvalidPageTokenException("invalid page token");
+    }
+    String key;
+    try {
+      byte[] bytes = Base64.getUrlDecoder().decode(token);
+      key = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw new InvalidPageTokenException("invalid page token");
+    }
+    if (!key.startsWith(listPrefix) || recordingIdOfMetadataKey(key) == null) {
+      throw new InvalidPageTokenException("invalid page token: not issued for this query");
+    }
+    return key;
   }
 }

@@ -22,9 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
@@ -39,7 +36,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -84,7 +80,6 @@ public final class LocalRecordingStorage implements RecordingStorage {
   /** At most this many keys are examined per page, so a sparse status filter cannot make one page read everything. */
   static final int MAX_KEYS_SCANNED_PER_PAGE = 1000;
 
-  private static final int MAX_PAGE_TOKEN_LENGTH = 1024;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path baseDirectory;
@@ -172,7 +167,7 @@ public final class LocalRecordingStorage implements RecordingStorage {
   public RecordingPage list(RecordingQuery query) {
     Objects.requireNonNull(query, "query");
     String listPrefix = query.roomId() == null ? layout.metadataPrefix() : layout.metadataPrefix(query.roomId());
-    String startAfter = query.pageToken() == null ? null : decodePageToken(query.pageToken(), listPrefix);
+    String startAfter = query.pageToken() == null ? null : layout.keyOfPageToken(query.pageToken(), listPrefix);
     List<String> keys = io("list recordings", () -> metadataKeysAfter(listPrefix, startAfter));
 
     List<Recording> recordings = new ArrayList<>();
@@ -180,7 +175,7 @@ public final class LocalRecordingStorage implements RecordingStorage {
     int scanned = 0;
     for (String key : keys) {
       if (recordings.size() == query.maxItems() || scanned == MAX_KEYS_SCANNED_PER_PAGE) {
-        return new RecordingPage(recordings, encodePageToken(Objects.requireNonNull(lastKey)));
+        return new RecordingPage(recordings, StorageLayout.pageToken(Objects.requireNonNull(lastKey)));
       }
       lastKey = key;
       scanned++;
@@ -473,30 +468,6 @@ public final class LocalRecordingStorage implements RecordingStorage {
     }
   }
 
-  private static String encodePageToken(String lastKey) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private String decodePageToken(String token, String listPrefix) {
-    if (token.isEmpty() || token.length() > MAX_PAGE_TOKEN_LENGTH) {
-      throw new InvalidPageTokenException("invalid page token");
-    }
-    String key;
-    try {
-      byte[] bytes = Base64.getUrlDecoder().decode(token);
-      key = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (IllegalArgumentException | CharacterCodingException e) {
-      throw new InvalidPageTokenException("invalid page token");
-    }
-    if (!key.startsWith(listPrefix) || layout.recordingIdOfMetadataKey(key) == null) {
-      throw new InvalidPageTokenException("invalid page token: not issued for this query");
-    }
-    return key;
-  }
 
   private static void closeQuietly(FileChannel channel) {
     try {

@@ -19,12 +19,7 @@ import dev.meet.core.storage.StoredRecording;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -76,7 +71,6 @@ public final class S3RecordingStorage implements RecordingStorage {
   /** At most this many keys are examined per page, so a sparse status filter cannot make one page read the bucket. */
   static final int MAX_KEYS_SCANNED_PER_PAGE = 1000;
 
-  private static final int MAX_PAGE_TOKEN_LENGTH = 1024;
   private static final String JSON = "application/json";
   private static final String NOT_FOUND = "not found";
 
@@ -177,7 +171,7 @@ public final class S3RecordingStorage implements RecordingStorage {
   public RecordingPage list(RecordingQuery query) {
     Objects.requireNonNull(query, "query");
     String listPrefix = query.roomId() == null ? layout.metadataPrefix() : layout.metadataPrefix(query.roomId());
-    String startAfter = query.pageToken() == null ? null : decodePageToken(query.pageToken(), listPrefix);
+    String startAfter = query.pageToken() == null ? null : layout.keyOfPageToken(query.pageToken(), listPrefix);
     // Without a filter one more key than needed tells whether there is a next page; with one, fewer requests.
     int pageSize = query.status() == null ? query.maxItems() + 1 : MAX_KEYS_SCANNED_PER_PAGE;
 
@@ -197,7 +191,7 @@ public final class S3RecordingStorage implements RecordingStorage {
       }));
       for (S3Object object : listing.contents()) {
         if (recordings.size() == query.maxItems() || scanned == MAX_KEYS_SCANNED_PER_PAGE) {
-          return new RecordingPage(recordings, encodePageToken(Objects.requireNonNull(lastKey)));
+          return new RecordingPage(recordings, StorageLayout.pageToken(Objects.requireNonNull(lastKey)));
         }
         lastKey = object.key();
         scanned++;
@@ -212,7 +206,7 @@ public final class S3RecordingStorage implements RecordingStorage {
       }
       continuation = Boolean.TRUE.equals(listing.isTruncated()) ? listing.nextContinuationToken() : null;
       if (continuation != null && recordings.size() == query.maxItems()) {
-        return new RecordingPage(recordings, encodePageToken(Objects.requireNonNull(lastKey)));
+        return new RecordingPage(recordings, StorageLayout.pageToken(Objects.requireNonNull(lastKey)));
       }
     } while (continuation != null);
     return new RecordingPage(recordings, null);
@@ -512,30 +506,6 @@ public final class S3RecordingStorage implements RecordingStorage {
     }
   }
 
-  private static String encodePageToken(String lastKey) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private String decodePageToken(String token, String listPrefix) {
-    if (token.isEmpty() || token.length() > MAX_PAGE_TOKEN_LENGTH) {
-      throw new InvalidPageTokenException("invalid page token");
-    }
-    String key;
-    try {
-      byte[] bytes = Base64.getUrlDecoder().decode(token);
-      key = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (IllegalArgumentException | CharacterCodingException e) {
-      throw new InvalidPageTokenException("invalid page token");
-    }
-    if (!key.startsWith(listPrefix) || layout.recordingIdOfMetadataKey(key) == null) {
-      throw new InvalidPageTokenException("invalid page token: not issued for this query");
-    }
-    return key;
-  }
 
   /**
    * Aborts the HTTP connection when closed before the end: closing the SDK's stream normally reads the rest of the
