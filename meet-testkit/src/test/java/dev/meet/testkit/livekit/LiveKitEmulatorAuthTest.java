@@ -50,12 +50,7 @@ class LiveKitEmulatorAuthTest {
   @BeforeEach
   void start() throws IOException {
     sink = new WebhookSink("devkey", "secret");
-    livekit = LiveKitEmulator.builder()
-        .webhookUrl(sink.url())
-        .activationDelay(Duration.ofMillis(100))
-        .endingDelay(Duration.ofMillis(50))
-        .webhookRetryBase(Duration.ofMillis(20))
-        .outputDirectory(output)
+    livekit = TestEmulators.fast(sink, output)
         .build()
         .start();
     livekit.addParticipant(ROOM, "alice", true);

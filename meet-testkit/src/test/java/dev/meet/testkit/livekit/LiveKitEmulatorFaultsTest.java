@@ -43,13 +43,7 @@ class LiveKitEmulatorFaultsTest {
   @BeforeEach
   void start() throws IOException {
     sink = new WebhookSink("devkey", "secret");
-    livekit = LiveKitEmulator.builder()
-        .webhookUrl(sink.url())
-        .activationDelay(Duration.ofMillis(100))
-        .endingDelay(Duration.ofMillis(50))
-        .startSignalTimeout(Duration.ofMillis(500))
-        .webhookRetryBase(Duration.ofMillis(20))
-        .outputDirectory(output)
+    livekit = TestEmulators.fast(sink, output).startSignalTimeout(Duration.ofMillis(500))
         .build()
         .start();
     egress = EgressServiceClient.createClient(livekit.url(), livekit.apiKey(), livekit.apiSecret());

@@ -47,12 +47,7 @@ class LiveKitEmulatorRoomServiceTest {
   @BeforeEach
   void start() throws IOException {
     sink = new WebhookSink("devkey", "secret");
-    livekit = LiveKitEmulator.builder()
-        .webhookUrl(sink.url())
-        .activationDelay(Duration.ofMillis(100))
-        .endingDelay(Duration.ofMillis(50))
-        .webhookRetryBase(Duration.ofMillis(20))
-        .outputDirectory(output)
+    livekit = TestEmulators.fast(sink, output)
         .build()
         .start();
     rooms = RoomServiceClient.createClient(livekit.url(), livekit.apiKey(), livekit.apiSecret());
