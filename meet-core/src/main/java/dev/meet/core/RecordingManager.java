@@ -601,6 +601,17 @@ public final class RecordingManager implements AutoCloseable {
   }
 
   /** Releases the room's lock only if it is bound to this egress (fencing: an old egress never frees a new lock). */
+  /** What the reconciler's final state does: the same effects as an egress_ended webhook. */
+  private void onReconciled(Recording ended) {
+    RecordingId id = ended.id();
+    releaseBoundLock(id);
+    try {
+      events.publish(new EgressSignal(id.egressId(), ended.status()));
+    } catch (EventsException e) {
+      log.warn("could not signal a reconciled recording recordingId={}: {}", id, e.getMessage());
+    }
+  }
+
   private void releaseBoundLock(RecordingId id) {
     Optional<LockValue> lock = locks.get(id.roomId());
     if (lock.isPresent() && id.egressId().equals(lock.get().egressId())) {
@@ -672,7 +683,7 @@ public final class RecordingManager implements AutoCloseable {
    */
   public CollectorRun reconcileStaleRecordings() {
     return runAsLeader(RecordingReconciler.TASK, new RecordingReconciler(storage, liveKit, locks, states,
-        collectorGrace, clock, this::releaseBoundLock)::run);
+        collectorGrace, clock, this::onReconciled)::run);
   }
 
   /**

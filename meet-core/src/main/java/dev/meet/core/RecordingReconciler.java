@@ -39,17 +39,17 @@ final class RecordingReconciler {
   private final RecordingStates states;
   private final Duration grace;
   private final Clock clock;
-  private final Consumer<RecordingId> releaseBoundLock;
+  private final Consumer<Recording> ended;
 
   RecordingReconciler(RecordingStorage storage, LiveKitGateway liveKit, RecordingLockProvider locks,
-      RecordingStates states, Duration grace, Clock clock, Consumer<RecordingId> releaseBoundLock) {
+      RecordingStates states, Duration grace, Clock clock, Consumer<Recording> ended) {
     this.storage = storage;
     this.liveKit = liveKit;
     this.locks = locks;
     this.states = states;
     this.grace = grace;
     this.clock = clock;
-    this.releaseBoundLock = releaseBoundLock;
+    this.ended = ended;
   }
 
   /** One run; the caller holds the task's leader lease. */
@@ -98,7 +98,7 @@ final class RecordingReconciler {
         return false;
       }
       RecordingStates.Applied applied = states.applyEgress(id, egress.get());
-      releaseBoundLock.accept(id);
+      ended.accept(applied.recording());
       if (applied.changed()) {
         log.warn("stale recording reconciled from LiveKit roomId={} recordingId={} status={}", id.roomId(), id,
             applied.recording().status().value());
@@ -112,7 +112,7 @@ final class RecordingReconciler {
     }
     RecordingStates.Applied applied = states.abortLost(id,
         "Reconciled: LiveKit no longer reports egress " + id.egressId());
-    releaseBoundLock.accept(id);
+    ended.accept(applied.recording());
     if (applied.changed()) {
       log.warn("stale recording aborted, LiveKit no longer knows its egress roomId={} recordingId={}", id.roomId(),
           id);
