@@ -18,7 +18,7 @@ final class S3ProxyServer implements AutoCloseable {
 
     private final String accessKey;
     private final String secretKey;
-    private final BlobStore blobStore = new TransientNio2BlobStore();
+    private final BlobStore blobStore = new AtomicConditionalWrites(new TransientNio2BlobStore());
     private @Nullable S3Proxy proxy;
     private int port;
 

@@ -90,6 +90,41 @@ class S3ProxyExtensionTest {
     }
 
     @Test
+    void concurrentPutsNamingTheSameEtagNeverBothSucceed(S3Server s3) throws Exception {
+        S3Client s3Client = client(s3);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 100; round++) {
+                String key = "race-" + round;
+                String etag = s3Client.putObject(b -> b.bucket(s3.bucket()).key(key), RequestBody.fromString("v0")).eTag();
+                java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+                java.util.List<java.util.concurrent.Future<Boolean>> writers = new java.util.ArrayList<>();
+                for (int writer = 0; writer < 2; writer++) {
+                    String body = "v1-" + writer;
+                    writers.add(pool.submit(() -> {
+                        gate.await();
+                        try {
+                            s3Client.putObject(b -> b.bucket(s3.bucket()).key(key).ifMatch(etag), RequestBody.fromString(body));
+                            return true;
+                        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                            assertThat(e.statusCode()).isEqualTo(412);
+                            return false;
+                        }
+                    }));
+                }
+                gate.countDown();
+                int succeeded = 0;
+                for (java.util.concurrent.Future<Boolean> w : writers) {
+                    succeeded += w.get() ? 1 : 0;
+                }
+                assertThat(succeeded).as("round %d", round).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void conditionalPutOnAnExistingKeyIsRejectedWith412(S3Server s3) {
         S3Client s3Client = client(s3);
         s3Client.putObject(b -> b.bucket(s3.bucket()).key("lease").ifNoneMatch("*"), RequestBody.fromString("first"));

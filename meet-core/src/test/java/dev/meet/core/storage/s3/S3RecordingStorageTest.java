@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +34,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -44,7 +42,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -91,7 +88,6 @@ class S3RecordingStorageTest extends AbstractRecordingStorageContractTest {
             .socketTimeout(Duration.ofSeconds(5)))
         .overrideConfiguration(c -> {
           c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(10));
-          c.addExecutionInterceptor(new OneConditionalUpdateAtATime());
           for (ExecutionInterceptor interceptor : interceptors) {
             c.addExecutionInterceptor(interceptor);
           }
@@ -197,45 +193,6 @@ class S3RecordingStorageTest extends AbstractRecordingStorageContractTest {
       server.start();
       outaged.check();
       assertThat(outaged.find(id)).isPresent();
-    }
-  }
-
-  /**
-   * Makes s3proxy's {@code If-Match} as atomic as S3's. s3proxy 4.1.0 answers a conditional PUT by reading the
-   * current ETag and then writing (two steps; {@code If-None-Match: *} alone is atomic there), so two updates racing on
-   * one key can both pass the check and one is lost: a flaw of the test double, not of the storage. Letting only one
-   * {@code If-Match} PUT of this JVM be in flight at a time closes that window without helping the storage: it still
-   * has to send the condition and re-read on a 412, or the concurrency test loses updates.
-   */
-  private static final class OneConditionalUpdateAtATime implements ExecutionInterceptor {
-
-    private static final Semaphore IN_FLIGHT = new Semaphore(1);
-    private static final ExecutionAttribute<Boolean> HOLDS_PERMIT =
-        new ExecutionAttribute<>("meet.test.holdsConditionalUpdatePermit");
-
-    @Override
-    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-      if (context.request() instanceof PutObjectRequest put && put.ifMatch() != null) {
-        IN_FLIGHT.acquireUninterruptibly();
-        attributes.putAttribute(HOLDS_PERMIT, true);
-      }
-    }
-
-    @Override
-    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-      release(attributes);
-    }
-
-    @Override
-    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-      release(attributes);
-    }
-
-    private static void release(ExecutionAttributes attributes) {
-      if (Boolean.TRUE.equals(attributes.getAttribute(HOLDS_PERMIT))) {
-        attributes.putAttribute(HOLDS_PERMIT, false);
-        IN_FLIGHT.release();
-      }
     }
   }
 
