@@ -231,10 +231,14 @@ public abstract class AbstractRecordingEventsContractTest {
   }
 
   @Test
-  void aSubscriberDoesNotReceiveSignalsPublishedBeforeItSubscribed() {
+  void aSubscriberDoesNotReceiveSignalsDeliveredBeforeItSubscribed() {
     RecordingEvents events = events();
     String egressId = newEgressId();
+    // Pub/sub is asynchronous: "before" means the earlier signal was delivered (to an earlier subscriber) already.
+    Received earlier = new Received();
+    events.subscribe(egressId, earlier);
     events.publish(signal(egressId, RecordingStatus.STARTING));
+    earlier.awaitExactly(signal(egressId, RecordingStatus.STARTING));
     Received received = new Received();
     events.subscribe(egressId, received);
 
