@@ -547,7 +547,7 @@ public final class RecordingManager implements AutoCloseable {
     try {
       event = webhookVerifier.verify(rawBody, authorization);
     } catch (WebhookRejectedException e) {
-      log.warn("LiveKit webhook rejected: {}", e.getMessage());
+      log.warn("{} reason={}", e.getMessage(), e.reason());
       WebhookOutcome rejected = WebhookOutcome.rejected(e.getMessage());
       observe(() -> observer.webhookHandled("unverified", rejected.kind()));
       return rejected;
@@ -569,13 +569,8 @@ public final class RecordingManager implements AutoCloseable {
     return handled;
   }
 
-  /** Observers never break the flow they observe. */
   private void observe(Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      log.warn("recording observer failed", e);
-    }
+    Observers.quietly(call);
   }
 
   private WebhookOutcome onEgress(WebhookEvent event) {

@@ -13,6 +13,27 @@ public interface RecordingObserver {
   /** An observer that does nothing. */
   RecordingObserver NONE = new RecordingObserver() { };
 
+  /** One observer telling all of these, in order; one that throws does not keep the others from hearing. */
+  static RecordingObserver all(java.util.List<RecordingObserver> observers) {
+    java.util.List<RecordingObserver> each = java.util.List.copyOf(observers);
+    return new RecordingObserver() {
+      @Override
+      public void startFinished(String roomId, RecordingException.@Nullable Reason failure, Duration elapsed) {
+        each.forEach(o -> Observers.quietly(() -> o.startFinished(roomId, failure, elapsed)));
+      }
+
+      @Override
+      public void webhookHandled(String event, WebhookOutcome.Kind outcome) {
+        each.forEach(o -> Observers.quietly(() -> o.webhookHandled(event, outcome)));
+      }
+
+      @Override
+      public void collectorRan(String task, CollectorRun run) {
+        each.forEach(o -> Observers.quietly(() -> o.collectorRan(task, run)));
+      }
+    };
+  }
+
   /**
    * A start finished.
    *

@@ -11,6 +11,10 @@ import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.livekit.RoomPolicy;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.RecordingStorage;
+import java.util.List;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,7 +28,11 @@ import org.springframework.context.annotation.Import;
  * is set, else a local directory), signals, collectors on the application's lifecycle, the webhook endpoint, health
  * and metrics. Every bean backs off when the application defines its own.
  */
-@AutoConfiguration
+// After Redisson's own starter: its RedissonClient, a bean of an auto-configuration, selects the Redis providers.
+@AutoConfiguration(afterName = {
+    "org.redisson.spring.starter.RedissonAutoConfigurationV4",
+    "org.redisson.spring.starter.RedissonAutoConfigurationV2",
+    "org.redisson.spring.starter.RedissonAutoConfiguration"})
 @EnableConfigurationProperties(MeetProperties.class)
 @Import({
     MeetRedisConfigurations.Client.class,
@@ -37,6 +45,9 @@ import org.springframework.context.annotation.Import;
     MeetMetricsConfiguration.class})
 public final class MeetAutoConfiguration {
 
+  /** What {@code LockValue} accepts as an instance id: it is written into every lock. */
+  private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+
   @Bean
   @ConditionalOnMissingBean
   LiveKitSettings meetLiveKitSettings(MeetProperties properties) {
@@ -47,11 +58,13 @@ public final class MeetAutoConfiguration {
         "Set meet.livekit.api-key to one of the keys of LiveKit's 'keys' configuration.");
     String apiSecret = require(livekit.apiSecret(), "meet.livekit.api-secret",
         "Set meet.livekit.api-secret to the secret of meet.livekit.api-key (LiveKit's 'keys' configuration).");
+    positive(livekit.callTimeout(), "meet.livekit.call-timeout", "10s");
     try {
       return new LiveKitSettings(url, apiKey, apiSecret, livekit.callTimeout());
     } catch (IllegalArgumentException e) {
-      throw new MeetConfigurationException("meet.livekit", e.getMessage(),
-          "Fix the meet.livekit.* property named in the message.", e);
+      // The key and secret are non-blank by now and the timeout positive: what is left to reject is the URL.
+      throw new MeetConfigurationException("meet.livekit.url", "'" + url + "' is not a LiveKit URL",
+          "Set meet.livekit.url to http(s):// or ws(s):// and LiveKit's host, e.g. http://127.0.0.1:7880.", e);
     }
   }
 
@@ -74,6 +87,25 @@ public final class MeetAutoConfiguration {
       RecordingEvents events, RoomPolicy roomPolicy, ObjectProvider<RecordingListener> listeners,
       ObjectProvider<RecordingObserver> observer) {
     MeetProperties.Collectors collectors = properties.collectors();
+    MeetProperties.Recording recording = properties.recording();
+    positive(recording.startTimeout(), "meet.recording.start-timeout", "30s");
+    positive(recording.lockTtl(), "meet.recording.lock-ttl", "6h");
+    positive(collectors.interval(), "meet.collectors.interval", "1m");
+    notNegative(properties.livekit().webhook().leeway(), "meet.livekit.webhook.leeway", "60s");
+    Duration grace = collectors.grace();
+    if (grace != null && grace.compareTo(recording.startTimeout()) <= 0) {
+      throw new MeetConfigurationException("meet.collectors.grace",
+          grace + " is not longer than meet.recording.start-timeout (" + recording.startTimeout()
+              + "): the collectors could free the lock of a start that is still waiting",
+          "Set meet.collectors.grace longer than meet.recording.start-timeout, or remove it (the default is the "
+              + "start timeout + 30s).");
+    }
+    String instanceId = properties.instanceId();
+    if (instanceId != null && !INSTANCE_ID.matcher(instanceId).matches()) {
+      throw new MeetConfigurationException("meet.instance-id", "'" + instanceId + "' is not a valid instance id",
+          "Set meet.instance-id to 1-128 letters, digits, '_', '.', ':' or '-', or remove it (hostname, pid and a "
+              + "random suffix by default).");
+    }
     RecordingManager.Builder builder = RecordingManager.builder()
         .liveKit(settings)
         .liveKitGateway(liveKitGateway)
@@ -81,18 +113,21 @@ public final class MeetAutoConfiguration {
         .storage(storage)
         .events(events)
         .roomPolicy(roomPolicy)
-        .startTimeout(properties.recording().startTimeout())
-        .lockTtl(properties.recording().lockTtl())
+        .startTimeout(recording.startTimeout())
+        .lockTtl(recording.lockTtl())
         .collectorInterval(collectors.interval())
         .webhookLeeway(properties.livekit().webhook().leeway());
-    if (collectors.grace() != null) {
-      builder.collectorGrace(collectors.grace());
+    if (grace != null) {
+      builder.collectorGrace(grace);
     }
-    if (properties.instanceId() != null) {
-      builder.instanceId(properties.instanceId());
+    if (instanceId != null) {
+      builder.instanceId(instanceId);
     }
     listeners.orderedStream().forEach(builder::listener);
-    observer.ifUnique(builder::observer);
+    List<RecordingObserver> observers = observer.orderedStream().toList();
+    if (!observers.isEmpty()) {
+      builder.observer(RecordingObserver.all(observers));
+    }
     try {
       return builder.build();
     } catch (IllegalStateException | IllegalArgumentException e) {
@@ -104,14 +139,29 @@ public final class MeetAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   MeetLifecycle meetLifecycle(RecordingManager recordingManager, MeetProperties properties) {
+    notNegative(properties.recording().shutdownGrace(), "meet.recording.shutdown-grace", "10s");
     return new MeetLifecycle(recordingManager, properties.collectors().enabled(),
         properties.recording().shutdownGrace());
   }
 
-  static String require(String value, String property, String action) {
+  static String require(@Nullable String value, String property, String action) {
     if (value == null || value.isBlank()) {
       throw new MeetConfigurationException(property, "is not set", action);
     }
     return value;
+  }
+
+  private static void positive(Duration value, String property, String example) {
+    if (value.isZero() || value.isNegative()) {
+      throw new MeetConfigurationException(property, "must be a positive duration, was " + value,
+          "Set " + property + " to a positive duration, e.g. " + example + ".");
+    }
+  }
+
+  private static void notNegative(Duration value, String property, String example) {
+    if (value.isNegative()) {
+      throw new MeetConfigurationException(property, "must not be negative, was " + value,
+          "Set " + property + " to zero or a positive duration, e.g. " + example + ".");
+    }
   }
 }

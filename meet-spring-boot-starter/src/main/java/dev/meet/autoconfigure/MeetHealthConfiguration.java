@@ -5,6 +5,7 @@ import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.RecordingStorage;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -12,10 +13,11 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Health of meet's dependencies ({@code meetLockStore}, {@code meetStorage}, {@code meetLiveKit}), when Boot's health
- * support is on the classpath. Each probe is one cheap call.
+ * support is on the classpath and {@code management.health.meet.enabled} is not false. Each probe is one cheap call.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnEnabledHealthIndicator("meet")
 class MeetHealthConfiguration {
 
   /** A room id no room has: reading its lock or asking LiveKit about it is the cheapest real round trip. */

@@ -1,6 +1,5 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.RecordingObserver;
 import dev.meet.core.lock.RecordingLockProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
 class MeetMetricsConfiguration {
 
   @Bean
-  @ConditionalOnMissingBean(RecordingObserver.class)
+  @ConditionalOnMissingBean
   MeetMetrics meetMetrics(ObjectProvider<MeterRegistry> registry, RecordingLockProvider locks) {
     return new MeetMetrics(registry, locks);
   }

@@ -6,6 +6,7 @@ import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.lock.redis.RedisRecordingLockProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
+import org.jspecify.annotations.Nullable;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -35,22 +36,37 @@ final class MeetRedisConfigurations {
       Config config = new Config();
       config.useSingleServer().setAddress(url);
       customizers.orderedStream().forEach(customizer -> customizer.customize(config));
-      return Redisson.create(config);
+      try {
+        return Redisson.create(config);
+      } catch (RuntimeException e) {
+        throw new MeetConfigurationException("meet.redis.url", "cannot connect to Redis at " + redacted(url) + ": "
+            + e.getMessage(), "Check that Redis runs and that meet.redis.url names it (host, port, credentials).", e);
+      }
     }
 
-    static String validUrl(String url) {
+    static String validUrl(@Nullable String url) {
       String action = "Set meet.redis.url to redis://[user:password@]host:port[/database] "
           + "(rediss:// for TLS), e.g. redis://127.0.0.1:6379.";
+      String problem = "'" + redacted(url) + "' is not a Redis URL";
+      if (url == null) {
+        throw new MeetConfigurationException("meet.redis.url", "is not set", action);
+      }
       try {
         URI uri = new URI(url.strip());
         if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null
             || uri.getPort() < 1) {
-          throw new MeetConfigurationException("meet.redis.url", "'" + url + "' is not a Redis URL", action);
+          throw new MeetConfigurationException("meet.redis.url", problem, action);
         }
         return uri.toString();
       } catch (URISyntaxException e) {
-        throw new MeetConfigurationException("meet.redis.url", "'" + url + "' is not a Redis URL", action, e);
+        // The syntax exception's message quotes the whole URL, credentials included: keep it out of the cause.
+        throw new MeetConfigurationException("meet.redis.url", problem + " (" + e.getReason() + ")", action);
       }
+    }
+
+    /** The URL without its credentials, for messages: failure reports and logs must not carry the password. */
+    static String redacted(@Nullable String url) {
+      return url == null ? "null" : url.replaceFirst("(?<=://)[^/@]*@", "***@");
     }
   }
 

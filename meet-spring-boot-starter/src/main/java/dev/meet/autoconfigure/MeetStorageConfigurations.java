@@ -12,7 +12,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -34,6 +36,21 @@ final class MeetStorageConfigurations {
     }
   }
 
+  /**
+   * Whether both keys are set; one without the other is a mistake, not a request for the default credential chain.
+   */
+  static boolean hasCredentials(MeetProperties.S3 s3) {
+    boolean accessKey = StringUtils.hasText(s3.accessKey());
+    boolean secretKey = StringUtils.hasText(s3.secretKey());
+    if (accessKey != secretKey) {
+      throw new MeetConfigurationException(accessKey ? "meet.storage.s3.secret-key" : "meet.storage.s3.access-key",
+          "is not set while its pair is",
+          "Set both meet.storage.s3.access-key and meet.storage.s3.secret-key, or neither (the AWS default "
+              + "credential chain).");
+    }
+    return accessKey;
+  }
+
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(S3Client.class)
   @ConditionalOnProperty("meet.storage.s3.bucket")
@@ -49,7 +66,7 @@ final class MeetStorageConfigurations {
       if (s3.endpoint() != null) {
         builder.endpointOverride(s3.endpoint());
       }
-      if (s3.accessKey() != null && s3.secretKey() != null) {
+      if (hasCredentials(s3)) {
         builder.credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())));
       }
@@ -65,7 +82,7 @@ final class MeetStorageConfigurations {
           "Set meet.storage.s3.bucket to an existing bucket.");
       MediaTarget.S3Upload upload = null;
       if (s3.egressUpload()) {
-        if (s3.accessKey() == null || s3.secretKey() == null) {
+        if (!hasCredentials(s3)) {
           throw new MeetConfigurationException("meet.storage.s3.access-key",
               "is needed so that the egress can upload into the bucket",
               "Set meet.storage.s3.access-key and meet.storage.s3.secret-key, or set "
@@ -93,9 +110,10 @@ final class MeetStorageConfigurations {
 
     @Bean
     @ConditionalOnMissingBean
-    RecordingStorage meetLocalStorage(MeetProperties properties) {
-      if (properties.storage().s3().bucket() != null
-          && !ClassUtils.isPresent("software.amazon.awssdk.services.s3.S3Client", Local.class.getClassLoader())) {
+    RecordingStorage meetLocalStorage(MeetProperties properties, ResourceLoader resourceLoader) {
+      // The application context's class loader, as for the @ConditionalOnClass that skipped the S3 storage.
+      if (properties.storage().s3().bucket() != null && !ClassUtils.isPresent(
+          "software.amazon.awssdk.services.s3.S3Client", resourceLoader.getClassLoader())) {
         throw new MeetConfigurationException("meet.storage.s3.bucket",
             "is set but the AWS SDK is not on the classpath",
             "Add the dependency software.amazon.awssdk:s3, or remove meet.storage.s3.* to store recordings in "

@@ -1,0 +1,151 @@
+package dev.meet.autoconfigure;
+
+import dev.meet.core.testing.WebhookEndpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingException;
+import dev.meet.core.RecordingManager;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
+import dev.meet.core.lock.LockValue;
+import dev.meet.core.lock.RecordingLockProvider;
+import dev.meet.testkit.livekit.LiveKitEmulator;
+import dev.meet.testkit.livekit.LiveKitEmulatorExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** With a meter registry, what the manager does shows up as the meters {@link MeetMetrics} documents. */
+class MeetMetricsTest {
+
+  @RegisterExtension
+  static final LiveKitEmulatorExtension LIVEKIT = new LiveKitEmulatorExtension(LiveKitEmulator.builder()
+      .activationDelay(Duration.ofMillis(200))
+      .endingDelay(Duration.ofMillis(100))
+      .webhookRetryBase(Duration.ofMillis(100)));
+
+  private static final WebhookEndpoint RELAY = new WebhookEndpoint();
+
+  @TempDir
+  Path recordings;
+
+  @BeforeAll
+  static void webhooksReachTheRelay(LiveKitEmulator emulator) {
+    emulator.addWebhookUrl(RELAY.url());
+  }
+
+  @AfterEach
+  void dropLateWebhooks() {
+    RELAY.routeTo(null);
+  }
+
+  @AfterAll
+  static void closeRelay() {
+    RELAY.close();
+  }
+
+  private ApplicationContextRunner runner() {
+    LiveKitEmulator emulator = LIVEKIT.emulator();
+    return new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
+        .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+        .withPropertyValues("meet.livekit.url=" + emulator.url(), "meet.livekit.api-key=" + emulator.apiKey(),
+            "meet.livekit.api-secret=" + emulator.apiSecret(), "meet.storage.local-directory=" + recordings);
+  }
+
+  private static String room() {
+    return "room-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static double count(MeterRegistry meters, String name, String... tags) {
+    var counter = meters.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void aRecordingProducesStartLatencyWebhookAndActiveLockMeters(LiveKitEmulator emulator) {
+    runner().run(context -> {
+      MeterRegistry meters = context.getBean(MeterRegistry.class);
+      RecordingManager manager = context.getBean(RecordingManager.class);
+      RELAY.routeTo(manager);
+      String room = room();
+      emulator.addParticipant(room, "alice", true);
+
+      Recording recording = manager.start(room, StartOptions.defaults());
+
+      assertThat(count(meters, "meet.recording.starts", "outcome", "active")).isEqualTo(1);
+      assertThat(meters.find("meet.recording.start.latency").tags("outcome", "active").timer().count())
+          .isEqualTo(1);
+      assertThat(meters.find("meet.locks.active").gauge().value()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(5)).until(
+          () -> count(meters, "meet.livekit.webhooks", "event", "egress_updated", "outcome", "processed") >= 1);
+
+      manager.stop(recording.recordingId());
+      await().atMost(Duration.ofSeconds(10)).until(
+          () -> manager.get(recording.recordingId()).orElseThrow().status() == RecordingStatus.COMPLETE);
+
+      assertThat(count(meters, "meet.livekit.webhooks", "event", "egress_ended", "outcome", "processed"))
+          .isEqualTo(1);
+      assertThat(meters.find("meet.locks.active").gauge().value()).isZero();
+      assertThat(meters.find("meet.recording.start.timeouts").counter()).isNull();
+    });
+  }
+
+  @Test
+  void aStartThatTimesOutCountsAsATimeout(LiveKitEmulator emulator) {
+    emulator.faults().egressStuckInStarting(true);
+    runner().withPropertyValues("meet.recording.start-timeout=300ms").run(context -> {
+      MeterRegistry meters = context.getBean(MeterRegistry.class);
+      String room = room();
+      emulator.addParticipant(room, "alice", true);
+
+      assertThatThrownBy(() -> context.getBean(RecordingManager.class).start(room, StartOptions.defaults()))
+          .isInstanceOf(RecordingException.class);
+
+      assertThat(count(meters, "meet.recording.starts", "outcome", "start_timed_out")).isEqualTo(1);
+      assertThat(meters.find("meet.recording.start.latency").tags("outcome", "start_timed_out").timer().count())
+          .isEqualTo(1);
+      assertThat(count(meters, "meet.recording.start.timeouts")).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void aWebhookWithABadSignatureCountsAsUnverifiedAndRejected() {
+    runner().run(context -> {
+      context.getBean(RecordingManager.class).handleWebhook("{}".getBytes(StandardCharsets.UTF_8), "forged");
+
+      assertThat(count(context.getBean(MeterRegistry.class), "meet.livekit.webhooks", "event", "unverified",
+          "outcome", "rejected")).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void aCollectorRunCountsTheLocksItReleased() {
+    runner().withPropertyValues("meet.recording.start-timeout=200ms", "meet.collectors.grace=1s",
+        "meet.collectors.enabled=false").run(context -> {
+          context.getBean(RecordingLockProvider.class).tryAcquire(room(),
+              new LockValue(UUID.randomUUID().toString(), null, "crashed", Instant.now().minusSeconds(60)),
+              Duration.ofHours(1));
+
+          context.getBean(RecordingManager.class).collectOrphanedLocks();
+
+          assertThat(count(context.getBean(MeterRegistry.class), "meet.collector.releases", "task", "lock-collector"))
+              .isEqualTo(1);
+        });
+  }
+}

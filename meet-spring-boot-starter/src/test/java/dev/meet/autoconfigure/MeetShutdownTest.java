@@ -1,0 +1,134 @@
+package dev.meet.autoconfigure;
+
+import dev.meet.core.testing.WebhookEndpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meet.autoconfigure.MeetAutoConfigurationTest.CollectorRuns;
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingException;
+import dev.meet.core.RecordingManager;
+import dev.meet.core.RecordingObserver;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
+import dev.meet.core.lock.RecordingLockProvider;
+import dev.meet.testkit.livekit.LiveKitEmulator;
+import dev.meet.testkit.livekit.LiveKitEmulatorExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** Closing the application stops meet gracefully: in-flight starts finish or are rejected, the collectors stop. */
+class MeetShutdownTest {
+
+  @RegisterExtension
+  static final LiveKitEmulatorExtension LIVEKIT = new LiveKitEmulatorExtension(LiveKitEmulator.builder()
+      .activationDelay(Duration.ofMillis(300))
+      .endingDelay(Duration.ofMillis(100))
+      .webhookRetryBase(Duration.ofMillis(100)));
+
+  private static final WebhookEndpoint RELAY = new WebhookEndpoint();
+
+  @TempDir
+  Path recordings;
+
+  @BeforeAll
+  static void webhooksReachTheRelay(LiveKitEmulator emulator) {
+    emulator.addWebhookUrl(RELAY.url());
+  }
+
+  @AfterEach
+  void dropLateWebhooks() {
+    RELAY.routeTo(null);
+  }
+
+  @AfterAll
+  static void closeRelay() {
+    RELAY.close();
+  }
+
+  private ApplicationContextRunner runner() {
+    LiveKitEmulator emulator = LIVEKIT.emulator();
+    return new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
+        .withPropertyValues("meet.livekit.url=" + emulator.url(), "meet.livekit.api-key=" + emulator.apiKey(),
+            "meet.livekit.api-secret=" + emulator.apiSecret(), "meet.storage.local-directory=" + recordings);
+  }
+
+  private static String room() {
+    return "room-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Starts a recording and returns once its egress exists, so the start is waiting for ACTIVE. */
+  private static CompletableFuture<Recording> startInFlight(RecordingManager manager, LiveKitEmulator emulator) {
+    String room = room();
+    emulator.addParticipant(room, "alice", true);
+    CompletableFuture<Recording> start = manager.startAsync(room, StartOptions.defaults());
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> emulator.egresses().stream().anyMatch(egress -> egress.getRoomName().equals(room)));
+    return start;
+  }
+
+  @Test
+  void closingTheContextRejectsAStartStillWaitingAfterTheShutdownGraceWithClosed(LiveKitEmulator emulator) {
+    emulator.faults().egressStuckInStarting(true);
+    runner().withPropertyValues("meet.recording.shutdown-grace=200ms", "meet.recording.start-timeout=30s")
+        .run(context -> {
+          RecordingManager manager = context.getBean(RecordingManager.class);
+          RecordingLockProvider locks = context.getBean(RecordingLockProvider.class);
+          CompletableFuture<Recording> start = startInFlight(manager, emulator);
+          String room = emulator.egresses().get(emulator.egresses().size() - 1).getRoomName();
+
+          context.close();
+
+          assertThat(start).failsWithin(Duration.ofSeconds(1)).withThrowableThat().havingRootCause()
+              .isInstanceOfSatisfying(RecordingException.class,
+                  e -> assertThat(e.reason()).isEqualTo(RecordingException.Reason.CLOSED));
+          assertThat(manager.isClosed()).isTrue();
+          // The egress may still start: its lock stays until its webhooks or the collectors end it.
+          assertThat(locks.get(room)).isPresent();
+        });
+  }
+
+  @Test
+  void aStartThatBecomesActiveWithinTheShutdownGraceSucceeds(LiveKitEmulator emulator) {
+    runner().withPropertyValues("meet.recording.shutdown-grace=10s").run(context -> {
+      RecordingManager manager = context.getBean(RecordingManager.class);
+      RELAY.routeTo(manager);
+      CompletableFuture<Recording> start = startInFlight(manager, emulator);
+      long closing = System.nanoTime();
+
+      context.close();
+
+      assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(5));
+      assertThat(start).isCompletedWithValueMatching(recording -> recording.status() == RecordingStatus.ACTIVE);
+    });
+  }
+
+  @Test
+  void closingTheContextStopsTheCollectors() {
+    CollectorRuns runs = new CollectorRuns();
+    runner().withBean(RecordingObserver.class, () -> runs)
+        .withPropertyValues("meet.collectors.interval=100ms", "meet.instance-id=shutdown-collectors")
+        .run(context -> {
+          await().atMost(Duration.ofSeconds(5)).until(() -> runs.count("lock-collector") >= 1);
+
+          context.close();
+
+          await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+              .noneMatch(thread -> thread.getName().startsWith("meet-timer-shutdown-collectors")));
+          long afterClose = runs.count("lock-collector");
+          await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+              .until(() -> runs.count("lock-collector") == afterClose);
+        });
+  }
+}
