@@ -86,6 +86,7 @@ class ManagerShutdownAndObserverTest {
   @Test
   void observerIsToldAboutStartsWebhooksAndCollectorRuns() {
     RecordingManager manager = system.newManager("a", b -> b.observer(observer));
+    system.livekit().addParticipant("room-1", "bob", false);
 
     manager.start("room-1", StartOptions.defaults());
     assertThatThrownBy(() -> manager.start("room-1", StartOptions.defaults()))
