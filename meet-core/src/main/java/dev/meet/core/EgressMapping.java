@@ -1,6 +1,7 @@
 package dev.meet.core;
 
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import livekit.LivekitEgress.EgressInfo;
@@ -19,9 +20,11 @@ final class EgressMapping {
 
   /**
    * The recording an egress is, or empty when it is not one of ours: not a room composite writing one file, a stream
-   * output, or a file outside our layout.
+   * output, or a file other than the one we ask for (another prefix is another deployment's).
+   *
+   * @param mediaPath what we ask the egress to write for a room and uid, without {@code .mp4}
    */
-  static Optional<RecordingId> recordingIdOf(EgressInfo info) {
+  static Optional<RecordingId> recordingIdOf(EgressInfo info, BiFunction<String, String, String> mediaPath) {
     if (!info.hasRoomComposite() || info.getStreamResultsCount() > 0) {
       return Optional.empty();
     }
@@ -39,7 +42,11 @@ final class EgressMapping {
       return Optional.empty();
     }
     try {
-      return Optional.of(new RecordingId(info.getRoomName(), info.getEgressId(), matcher.group(2)));
+      RecordingId id = new RecordingId(info.getRoomName(), info.getEgressId(), matcher.group(2));
+      if (!filename.equals(mediaPath.apply(id.roomId(), id.uid()) + ".mp4")) {
+        return Optional.empty();
+      }
+      return Optional.of(id);
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -44,7 +44,9 @@ public class RecordingException extends RuntimeException {
     /** Only complete recordings have media. */
     NOT_STREAMABLE(409),
     /** The manager is closed. */
-    CLOSED(503);
+    CLOSED(503),
+    /** A failure nobody foresaw (a bug); the message and the log say what. */
+    INTERNAL_ERROR(500);
 
     private final int httpStatus;
 

@@ -105,6 +105,9 @@ public final class RecordingManager implements AutoCloseable {
   private final Object scheduleLock = new Object();
   private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
   private final java.util.Set<CompletableFuture<Recording>> pendingStarts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Starts waiting for their egress to become active, by egress id; stopped if the manager shuts down first. */
+  private final Map<String, CompletableFuture<Recording>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicBoolean> runningCollectors = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RecordingManager(Builder b, LiveKitGateway liveKit, LiveKitWebhookVerifier verifier,
       RecordingLockProvider locks, RecordingStorage storage, RecordingEvents events, RoomPolicy roomPolicy,
@@ -170,9 +173,14 @@ public final class RecordingManager implements AutoCloseable {
       return CompletableFuture.failedFuture(unwrap(e));
     }
     long startedAt = System.nanoTime();
-    CompletableFuture<Recording> start = CompletableFuture.supplyAsync(() -> begin(roomId, options), workers)
-        .thenCompose(this::awaitActive)
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e)));
+    CompletableFuture<Recording> start;
+    try {
+      start = CompletableFuture.supplyAsync(() -> begin(roomId, options), workers)
+          .thenCompose(this::awaitActive)
+          .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e)));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(unwrap(e));
+    }
     // What the caller gets: completed by the start, or rejected with CLOSED when the manager shuts down first.
     CompletableFuture<Recording> result = new CompletableFuture<>();
     pendingStarts.add(result);
@@ -210,7 +218,10 @@ public final class RecordingManager implements AutoCloseable {
     }
     String uid = RecordingId.newUid();
     EgressInfo response;
+    RecordingId id;
     try {
+      // A shutdown since the call began: do not start an egress nobody will wait for.
+      requireOpen();
       MediaTarget target = storage.mediaTarget(roomId, uid);
       response = liveKit.startRoomComposite(roomId, fileOutput(target), options.layoutOrDefault(),
           encodingChoice(options.encodingOrDefault()));
@@ -218,7 +229,14 @@ public final class RecordingManager implements AutoCloseable {
       releaseQuietly(roomId, attempt, "start failed");
       throw e instanceof LiveKitException lk ? startFailure(roomId, lk) : e;
     }
-    RecordingId id = new RecordingId(roomId, response.getEgressId(), uid);
+    try {
+      id = new RecordingId(roomId, response.getEgressId(), uid);
+    } catch (IllegalArgumentException e) {
+      stopQuietly(response.getEgressId());
+      releaseQuietly(roomId, attempt, "LiveKit answered an unusable egress id");
+      throw new RecordingException(RecordingException.Reason.LIVEKIT_ERROR,
+          "LiveKit answered the start of a recording in room '" + roomId + "' with an unusable egress id", e);
+    }
     LockValue bound = attempt.boundTo(response.getEgressId());
     Recording recording;
     try {
@@ -267,6 +285,11 @@ public final class RecordingManager implements AutoCloseable {
    */
   private CompletableFuture<Recording> awaitActive(Started started) {
     String egressId = started.id().egressId();
+    if (closed.get()) {
+      stopQuietly(egressId);
+      return CompletableFuture.failedFuture(new RecordingException(RecordingException.Reason.CLOSED,
+          "the recording manager shut down before the recording became active"));
+    }
     if (started.recording().status() == RecordingStatus.ACTIVE) {
       return CompletableFuture.completedFuture(started.recording());
     }
@@ -274,12 +297,17 @@ public final class RecordingManager implements AutoCloseable {
       return CompletableFuture.failedFuture(endedWhileStarting(started.id(), started.recording()));
     }
     CompletableFuture<Recording> result = new CompletableFuture<>();
+    // Whoever decides first (the signal, the stored state, the timeout) owns the outcome; the timeout decides before
+    // it stops the egress, so an ACTIVE arriving meanwhile cannot answer "active" for a stopped egress.
+    AtomicBoolean decided = new AtomicBoolean();
     RecordingEvents.Subscription subscription;
     try {
       subscription = events.subscribe(egressId, signal -> {
         if (signal.status() == RecordingStatus.ACTIVE || signal.status() == RecordingStatus.ENDING) {
-          result.complete(started.recording().withStatus(signal.status()));
-        } else if (signal.status().isTerminal()) {
+          if (decided.compareAndSet(false, true)) {
+            result.complete(started.recording().withStatus(signal.status()));
+          }
+        } else if (signal.status().isTerminal() && decided.compareAndSet(false, true)) {
           result.completeExceptionally(
               endedWhileStarting(started.id(), started.recording().withStatus(signal.status())));
         }
@@ -296,8 +324,10 @@ public final class RecordingManager implements AutoCloseable {
       try {
         storage.find(started.id()).map(StoredRecording::recording).ifPresent(stored -> {
           if (stored.status() == RecordingStatus.ACTIVE || stored.status() == RecordingStatus.ENDING) {
-            result.complete(stored);
-          } else if (stored.status().isTerminal()) {
+            if (decided.compareAndSet(false, true)) {
+              result.complete(stored);
+            }
+          } else if (stored.status().isTerminal() && decided.compareAndSet(false, true)) {
             result.completeExceptionally(endedWhileStarting(started.id(), stored));
           }
         });
@@ -306,18 +336,39 @@ public final class RecordingManager implements AutoCloseable {
       }
     });
     ScheduledFuture<?> timeout = timers.schedule(
-        () -> workers.execute(() -> onStartTimeout(started, result)), startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        () -> workers.execute(() -> onStartTimeout(started, result, decided)), startTimeout.toMillis(),
+        TimeUnit.MILLISECONDS);
+    waiting.put(egressId, result);
+    // Completion may run on the signal transport's thread: the storage read of fresh() must not.
     return result.whenComplete((recording, error) -> {
       timeout.cancel(false);
       subscription.close();
-    }).thenApply(this::fresh);
+      waiting.remove(egressId);
+    }).thenApplyAsync(this::fresh, workers);
   }
 
-  private void onStartTimeout(Started started, CompletableFuture<Recording> result) {
+  private void onStartTimeout(Started started, CompletableFuture<Recording> result, AtomicBoolean decided) {
     if (result.isDone()) {
       return;
     }
     RecordingId id = started.id();
+    // A signal lost in transit (pub/sub is best effort) must not stop a recording that is stored as active.
+    try {
+      Optional<Recording> stored = storage.find(id).map(StoredRecording::recording);
+      if (stored.isPresent() && (stored.get().status() == RecordingStatus.ACTIVE
+          || stored.get().status() == RecordingStatus.ENDING)) {
+        if (decided.compareAndSet(false, true)) {
+          result.complete(stored.get());
+        }
+        return;
+      }
+    } catch (StorageException e) {
+      log.warn("could not re-read recording at its start timeout recordingId={}: {}", id, e.getMessage());
+    }
+    // Decide first: an ACTIVE signal arriving while StopEgress runs must not answer "active".
+    if (!decided.compareAndSet(false, true)) {
+      return;
+    }
     String message = "Recording in room '" + id.roomId() + "' timed out while starting";
     try {
       liveKit.stopEgress(id.egressId());
@@ -381,6 +432,10 @@ public final class RecordingManager implements AutoCloseable {
           throw liveKitFailure("Cannot stop recording '" + id + "'", e);
         }
         log.info("recording stopping roomId={} recordingId={}", id.roomId(), id);
+        if (RecordingStatus.fromEgress(info.getStatus()).isTerminal()) {
+          // The final state is written by egress_ended (or the reconciler), never by stop.
+          return recording.withStatus(RecordingStatus.ENDING);
+        }
         try {
           return states.applyEgress(id, info).recording();
         } catch (StorageException e) {
@@ -563,6 +618,10 @@ public final class RecordingManager implements AutoCloseable {
       log.warn("LiveKit webhook not applied, LiveKit will retry event={} id={}: {}", event.getEvent(), event.getId(),
           e.getMessage());
       outcome = WebhookOutcome.retry(dependencyName(e) + " unavailable: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // Not durable, so not 2xx: LiveKit retries, and the operator learns why.
+      log.error("LiveKit webhook failed, LiveKit will retry event={} id={}", event.getEvent(), event.getId(), e);
+      outcome = WebhookOutcome.retry("unexpected failure: " + e);
     }
     WebhookOutcome handled = outcome;
     observe(() -> observer.webhookHandled(event.getEvent(), handled.kind()));
@@ -575,7 +634,8 @@ public final class RecordingManager implements AutoCloseable {
 
   private WebhookOutcome onEgress(WebhookEvent event) {
     EgressInfo info = event.getEgressInfo();
-    Optional<RecordingId> maybeId = EgressMapping.recordingIdOf(info);
+    Optional<RecordingId> maybeId =
+        EgressMapping.recordingIdOf(info, (room, uid) -> storage.mediaTarget(room, uid).filepath());
     if (maybeId.isEmpty()) {
       return WebhookOutcome.ignored("egress " + info.getEgressId() + " is not a recording of ours");
     }
@@ -649,6 +709,10 @@ public final class RecordingManager implements AutoCloseable {
       return WebhookOutcome.processed("room " + roomId + " finished, no active lock");
     }
     String egressId = lock.get().egressId();
+    if (egressId == null && lock.get().acquiredAt().isAfter(clock.instant().minus(collectorGrace))) {
+      // A start between acquire and bind (a late room_finished of an earlier meeting): not ours to free.
+      return WebhookOutcome.processed("room " + roomId + " finished, a start is in progress");
+    }
     if (egressId != null) {
       Optional<EgressInfo> egress = liveKit.findEgress(egressId);
       if (egress.isPresent() && !RecordingStatus.fromEgress(egress.get().getStatus()).isTerminal()) {
@@ -686,12 +750,19 @@ public final class RecordingManager implements AutoCloseable {
    * keeps it and a dead one loses it soon; a lock store outage skips the run (the next one retries).
    */
   private CollectorRun runAsLeader(String task, java.util.function.Supplier<CollectorRun> collector) {
+    AtomicBoolean running = runningCollectors.computeIfAbsent(task, t -> new AtomicBoolean());
+    if (!running.compareAndSet(false, true)) {
+      // A run longer than the interval: the next one waits for the next tick rather than piling up.
+      return CollectorRun.skipped();
+    }
     CollectorRun run;
     try {
       run = locks.tryLead(task, instanceId, collectorInterval.multipliedBy(2)) ? collector.get()
           : CollectorRun.skipped();
     } catch (LockException e) {
       run = new CollectorRun(false, 0, 0, "lock store unavailable: " + e.getMessage());
+    } finally {
+      running.set(false);
     }
     CollectorRun done = run;
     observe(() -> observer.collectorRan(task, done));
@@ -742,8 +813,8 @@ public final class RecordingManager implements AutoCloseable {
 
   /**
    * Graceful shutdown: new calls are refused with CLOSED at once, in-flight starts get up to {@code grace} to finish,
-   * then the rest are rejected with CLOSED (their egress keeps its lock; its webhooks, on any instance, or the
-   * collectors, end it). Then schedules and threads stop.
+   * then the rest are rejected with CLOSED and their egresses are stopped (their {@code egress_ended}, on any
+   * instance, releases the locks). Then schedules and threads stop.
    */
   public void shutdown(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
@@ -763,6 +834,13 @@ public final class RecordingManager implements AutoCloseable {
     for (CompletableFuture<Recording> pending : List.copyOf(pendingStarts)) {
       pending.completeExceptionally(new RecordingException(RecordingException.Reason.CLOSED,
           "the recording manager shut down before the recording became active"));
+    }
+    // Their callers were told the start failed: their egresses must not go on recording. Their egress_ended (on
+    // any instance) releases the locks.
+    for (Map.Entry<String, CompletableFuture<Recording>> start : List.copyOf(waiting.entrySet())) {
+      start.getValue().completeExceptionally(new RecordingException(RecordingException.Reason.CLOSED,
+          "the recording manager shut down before the recording became active"));
+      stopQuietly(start.getKey());
     }
     timers.shutdownNow();
     workers.shutdown();
@@ -885,7 +963,7 @@ public final class RecordingManager implements AutoCloseable {
     if (cause instanceof java.util.concurrent.RejectedExecutionException) {
       return new RecordingException(RecordingException.Reason.CLOSED, "the recording manager is closed", cause);
     }
-    return new RecordingException(RecordingException.Reason.LIVEKIT_ERROR, "unexpected failure: " + cause, cause);
+    return new RecordingException(RecordingException.Reason.INTERNAL_ERROR, "unexpected failure: " + cause, cause);
   }
 
   private static EncodedFileOutput fileOutput(MediaTarget target) {
@@ -1011,7 +1089,10 @@ public final class RecordingManager implements AutoCloseable {
 
     /** This instance's name in the locks it takes; hostname, pid and a random suffix by default. */
     public Builder instanceId(String id) {
-      this.instanceId = Objects.requireNonNull(id, "instanceId");
+      if (id == null || !id.matches("[A-Za-z0-9_.:-]{1,128}")) {
+        throw new IllegalArgumentException("instanceId must match [A-Za-z0-9_.:-]{1,128}, was " + Texts.excerpt(id));
+      }
+      this.instanceId = id;
       return this;
     }
 
@@ -1070,6 +1151,7 @@ public final class RecordingManager implements AutoCloseable {
       LiveKitGateway gateway = liveKitGateway;
       if (gateway == null) {
         LiveKitSdkGateway sdk = new LiveKitSdkGateway(liveKitSettings);
+        owned.add(sdk);
         gateway = sdk;
       }
       RecordingEvents signals = events;

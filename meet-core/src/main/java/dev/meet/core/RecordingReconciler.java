@@ -11,7 +11,6 @@ import dev.meet.core.storage.StorageException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -30,8 +29,6 @@ final class RecordingReconciler {
 
   private static final Logger log = LoggerFactory.getLogger(RecordingReconciler.class);
   static final String TASK = "recording-reconciler";
-  private static final List<RecordingStatus> IN_PROGRESS =
-      List.of(RecordingStatus.STARTING, RecordingStatus.ACTIVE, RecordingStatus.ENDING);
 
   private final RecordingStorage storage;
   private final LiveKitGateway liveKit;
@@ -62,23 +59,25 @@ final class RecordingReconciler {
         inProgress.add(egress.getEgressId());
       }
       long cutoffMillis = clock.millis() - grace.toMillis();
-      for (RecordingStatus status : IN_PROGRESS) {
-        String token = null;
-        do {
-          RecordingPage page = storage.list(new RecordingQuery(null, status, RecordingQuery.MAX_ITEMS, token));
-          for (Recording recording : page.recordings()) {
-            examined++;
-            RecordingId id = recording.id();
-            if (inProgress.contains(id.egressId())) {
-              continue;
-            }
-            if (reconcile(id, recording, cutoffMillis)) {
-              repaired++;
-            }
+      // One pass over the recordings (each page read once), not one per in-progress status.
+      String token = null;
+      do {
+        RecordingPage page = storage.list(new RecordingQuery(null, null, RecordingQuery.MAX_ITEMS, token));
+        for (Recording recording : page.recordings()) {
+          if (recording.status().isTerminal()) {
+            continue;
           }
-          token = page.nextPageToken();
-        } while (token != null);
-      }
+          examined++;
+          RecordingId id = recording.id();
+          if (inProgress.contains(id.egressId())) {
+            continue;
+          }
+          if (reconcile(id, recording, cutoffMillis)) {
+            repaired++;
+          }
+        }
+        token = page.nextPageToken();
+      } while (token != null);
     } catch (LiveKitException e) {
       return new CollectorRun(true, examined, repaired, "LiveKit unavailable: " + e.getMessage());
     } catch (StorageException e) {

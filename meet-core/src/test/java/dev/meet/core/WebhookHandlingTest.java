@@ -391,14 +391,29 @@ class WebhookHandlingTest {
   }
 
   /** Storage in the same bucket under another prefix: an instance whose storage has none of the recordings. */
-  private S3RecordingStorage storageUnder(String prefix) {
-    return new S3RecordingStorage(system.s3Client(), system.s3().bucket(), new StorageLayout(prefix),
-        TestS3.upload(system.s3()));
+  /**
+   * The storage of another instance that has not seen anything yet: the same layout (so it recognises our egresses)
+   * in a bucket of its own, named after {@code name}.
+   */
+  private S3RecordingStorage storageUnder(String name) {
+    String bucket = otherBuckets.computeIfAbsent(name, n -> {
+      String created = "other-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      system.s3Client().createBucket(b -> b.bucket(created));
+      return created;
+    });
+    return new S3RecordingStorage(system.s3Client(), bucket, StorageLayout.defaults(), TestS3.upload(system.s3()));
   }
 
-  private List<S3Object> objectsUnder(String prefix) {
-    return system.s3Client().listObjectsV2(b -> b.bucket(system.s3().bucket()).prefix(prefix)).contents();
+  /** Objects of the main bucket under a prefix ("" for all), or everything in the bucket of {@code storageUnder(name)}. */
+  private List<S3Object> objectsUnder(String prefixOrName) {
+    String other = otherBuckets.get(prefixOrName);
+    if (other != null) {
+      return system.s3Client().listObjectsV2(b -> b.bucket(other)).contents();
+    }
+    return system.s3Client().listObjectsV2(b -> b.bucket(system.s3().bucket()).prefix(prefixOrName)).contents();
   }
+
+  private final java.util.Map<String, String> otherBuckets = new java.util.concurrent.ConcurrentHashMap<>();
 
   private S3Object metadataObject(RecordingId id) {
     String key = StorageLayout.defaults().metadataKey(id);

@@ -99,25 +99,7 @@ public final class RecordingSystem implements AutoCloseable {
   }
 
   public RecordingManager newManager(String instanceId, Consumer<RecordingManager.Builder> customizer) {
-    RedissonClient client = newClient();
-    RedisRecordingEvents events = new RedisRecordingEvents(client, namespace + "signals");
-    resources.add(events);
-    RecordingManager.Builder builder = RecordingManager.builder()
-        .liveKit(new LiveKitSettings(livekit.url(), livekit.apiKey(), livekit.apiSecret(), Duration.ofSeconds(5)))
-        .lockProvider(new RedisRecordingLockProvider(client, lockPrefix()))
-        .storage(newStorage())
-        .events(events)
-        .instanceId(instanceId)
-        .startTimeout(START_TIMEOUT)
-        .collectorInterval(Duration.ofSeconds(1))
-        .collectorGrace(START_TIMEOUT.plusSeconds(1));
-    customizer.accept(builder);
-    RecordingManager manager = builder.build();
-    managers.add(manager);
-    if (managers.size() == 1) {
-      endpoint.routeTo(manager);
-    }
-    return manager;
+    return newManager(instanceId, newClient(), customizer);
   }
 
   /**
