@@ -102,6 +102,8 @@ public final class RecordingManager implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final List<AutoCloseable> owned;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set when the shutdown grace is over: in-flight starts are rejected from then on. */
+  private final AtomicBoolean terminated = new AtomicBoolean();
   private final Object scheduleLock = new Object();
   private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
   private final java.util.Set<CompletableFuture<Recording>> pendingStarts = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -220,8 +222,8 @@ public final class RecordingManager implements AutoCloseable {
     EgressInfo response;
     RecordingId id;
     try {
-      // A shutdown since the call began: do not start an egress nobody will wait for.
-      requireOpen();
+      // The shutdown grace is over: do not start an egress nobody will wait for.
+      requireNotTerminated();
       MediaTarget target = storage.mediaTarget(roomId, uid);
       response = liveKit.startRoomComposite(roomId, fileOutput(target), options.layoutOrDefault(),
           encodingChoice(options.encodingOrDefault()));
@@ -285,7 +287,7 @@ public final class RecordingManager implements AutoCloseable {
    */
   private CompletableFuture<Recording> awaitActive(Started started) {
     String egressId = started.id().egressId();
-    if (closed.get()) {
+    if (terminated.get()) {
       stopQuietly(egressId);
       return CompletableFuture.failedFuture(new RecordingException(RecordingException.Reason.CLOSED,
           "the recording manager shut down before the recording became active"));
@@ -831,6 +833,7 @@ public final class RecordingManager implements AutoCloseable {
         // failed starts were answered already; the rest are rejected below
       }
     }
+    terminated.set(true);
     for (CompletableFuture<Recording> pending : List.copyOf(pendingStarts)) {
       pending.completeExceptionally(new RecordingException(RecordingException.Reason.CLOSED,
           "the recording manager shut down before the recording became active"));
@@ -878,6 +881,13 @@ public final class RecordingManager implements AutoCloseable {
   private static RecordingException notFound(String recordingId) {
     return new RecordingException(RecordingException.Reason.RECORDING_NOT_FOUND,
         "Recording '" + recordingId.strip() + "' not found");
+  }
+
+  private void requireNotTerminated() {
+    if (terminated.get()) {
+      throw new RecordingException(RecordingException.Reason.CLOSED,
+          "the recording manager shut down before the recording became active");
+    }
   }
 
   private void requireOpen() {

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import livekit.LivekitEgress.EgressStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,7 +95,11 @@ class MeetShutdownTest {
               .isInstanceOfSatisfying(RecordingException.class,
                   e -> assertThat(e.reason()).isEqualTo(RecordingException.Reason.CLOSED));
           assertThat(manager.isClosed()).isTrue();
-          // The egress may still start: its lock stays until its webhooks or the collectors end it.
+          // The caller was told the start failed, so its egress is stopped too; its lock stays until that egress's
+          // egress_ended reaches an instance (this one is gone) or the collectors see it ended.
+          String egressId = emulator.egresses().get(emulator.egresses().size() - 1).getEgressId();
+          await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+              emulator.egress(egressId).orElseThrow().getStatus()).isEqualTo(EgressStatus.EGRESS_ABORTED));
           assertThat(locks.get(room)).isPresent();
         });
   }
