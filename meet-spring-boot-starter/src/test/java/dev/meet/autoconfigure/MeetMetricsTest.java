@@ -1,6 +1,5 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.testing.WebhookEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -13,63 +12,21 @@ import dev.meet.core.StartOptions;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.testkit.livekit.LiveKitEmulator;
-import dev.meet.testkit.livekit.LiveKitEmulatorExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** With a meter registry, what the manager does shows up as the meters {@link MeetMetrics} documents. */
-class MeetMetricsTest {
-
-  @RegisterExtension
-  static final LiveKitEmulatorExtension LIVEKIT = new LiveKitEmulatorExtension(LiveKitEmulator.builder()
-      .activationDelay(Duration.ofMillis(200))
-      .endingDelay(Duration.ofMillis(100))
-      .webhookRetryBase(Duration.ofMillis(100)));
-
-  private static final WebhookEndpoint RELAY = new WebhookEndpoint();
-
-  @TempDir
-  Path recordings;
-
-  @BeforeAll
-  static void webhooksReachTheRelay(LiveKitEmulator emulator) {
-    emulator.addWebhookUrl(RELAY.url());
-  }
-
-  @AfterEach
-  void dropLateWebhooks() {
-    RELAY.routeTo(null);
-  }
-
-  @AfterAll
-  static void closeRelay() {
-    RELAY.close();
-  }
+class MeetMetricsTest extends EmulatedContextTest {
 
   private ApplicationContextRunner runner() {
-    LiveKitEmulator emulator = LIVEKIT.emulator();
-    return new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
-        .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
-        .withPropertyValues("meet.livekit.url=" + emulator.url(), "meet.livekit.api-key=" + emulator.apiKey(),
-            "meet.livekit.api-secret=" + emulator.apiSecret(), "meet.storage.local-directory=" + recordings);
-  }
-
-  private static String room() {
-    return "room-" + UUID.randomUUID().toString().substring(0, 8);
+    return emulatedRunner()
+        .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new);
   }
 
   private static double count(MeterRegistry meters, String name, String... tags) {

@@ -1,6 +1,5 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.testing.WebhookEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,60 +12,17 @@ import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.testkit.livekit.LiveKitEmulator;
-import dev.meet.testkit.livekit.LiveKitEmulatorExtension;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import livekit.LivekitEgress.EgressStatus;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Closing the application stops meet gracefully: in-flight starts finish or are rejected, the collectors stop. */
-class MeetShutdownTest {
-
-  @RegisterExtension
-  static final LiveKitEmulatorExtension LIVEKIT = new LiveKitEmulatorExtension(LiveKitEmulator.builder()
-      .activationDelay(Duration.ofMillis(300))
-      .endingDelay(Duration.ofMillis(100))
-      .webhookRetryBase(Duration.ofMillis(100)));
-
-  private static final WebhookEndpoint RELAY = new WebhookEndpoint();
-
-  @TempDir
-  Path recordings;
-
-  @BeforeAll
-  static void webhooksReachTheRelay(LiveKitEmulator emulator) {
-    emulator.addWebhookUrl(RELAY.url());
-  }
-
-  @AfterEach
-  void dropLateWebhooks() {
-    RELAY.routeTo(null);
-  }
-
-  @AfterAll
-  static void closeRelay() {
-    RELAY.close();
-  }
+class MeetShutdownTest extends EmulatedContextTest {
 
   private ApplicationContextRunner runner() {
-    LiveKitEmulator emulator = LIVEKIT.emulator();
-    return new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
-        .withPropertyValues("meet.livekit.url=" + emulator.url(), "meet.livekit.api-key=" + emulator.apiKey(),
-            "meet.livekit.api-secret=" + emulator.apiSecret(), "meet.storage.local-directory=" + recordings);
-  }
-
-  private static String room() {
-    return "room-" + UUID.randomUUID().toString().substring(0, 8);
+    return emulatedRunner();
   }
 
   /** Starts a recording and returns once its egress exists, so the start is waiting for ACTIVE. */
