@@ -13,7 +13,6 @@ import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.RecordingStorage;
 import java.util.List;
 import java.time.Duration;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -46,7 +45,6 @@ import org.springframework.context.annotation.Import;
 public final class MeetAutoConfiguration {
 
   /** What {@code LockValue} accepts as an instance id: it is written into every lock. */
-  private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
   @Bean
   @ConditionalOnMissingBean
@@ -101,11 +99,6 @@ public final class MeetAutoConfiguration {
               + "start timeout + 30s).");
     }
     String instanceId = properties.instanceId();
-    if (instanceId != null && !INSTANCE_ID.matcher(instanceId).matches()) {
-      throw new MeetConfigurationException("meet.instance-id", "'" + instanceId + "' is not a valid instance id",
-          "Set meet.instance-id to 1-128 letters, digits, '_', '.', ':' or '-', or remove it (hostname, pid and a "
-              + "random suffix by default).");
-    }
     RecordingManager.Builder builder = RecordingManager.builder()
         .liveKit(settings)
         .liveKitGateway(liveKitGateway)
@@ -121,7 +114,13 @@ public final class MeetAutoConfiguration {
       builder.collectorGrace(grace);
     }
     if (instanceId != null) {
-      builder.instanceId(instanceId);
+      try {
+        builder.instanceId(instanceId);
+      } catch (IllegalArgumentException e) {
+        throw new MeetConfigurationException("meet.instance-id", "'" + instanceId + "' is not a valid instance id",
+            "Set meet.instance-id to 1-128 letters, digits, '_', '.', ':' or '-', or remove it (hostname, pid and a "
+                + "random suffix by default).", e);
+      }
     }
     listeners.orderedStream().forEach(builder::listener);
     List<RecordingObserver> observers = observer.orderedStream().toList();
