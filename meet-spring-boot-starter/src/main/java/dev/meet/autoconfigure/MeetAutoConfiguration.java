@@ -44,8 +44,6 @@ import org.springframework.context.annotation.Import;
     MeetMetricsConfiguration.class})
 public final class MeetAutoConfiguration {
 
-  /** What {@code LockValue} accepts as an instance id: it is written into every lock. */
-
   @Bean
   @ConditionalOnMissingBean
   LiveKitSettings meetLiveKitSettings(MeetProperties properties) {

@@ -46,6 +46,12 @@ public class MeetLifecycle implements SmartLifecycle {
     return running;
   }
 
+  /** A stopped manager cannot be reopened: a paused context is not resumed, it is stopped for good. */
+  @Override
+  public boolean isPauseable() {
+    return false;
+  }
+
   @Override
   public int getPhase() {
     return PHASE;

@@ -25,7 +25,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  *   <li>{@code meet.recording.start.timeouts} (counter),
  *   <li>{@code meet.livekit.webhooks} (counter, tags {@code event}, {@code outcome}),
  *   <li>{@code meet.collector.releases} (counter, tag {@code task}: locks released / recordings reconciled),
- *   <li>{@code meet.locks.active} (gauge: active locks now; one scan of the lock keys per read).
+ *   <li>{@code meet.locks.active} (gauge: active locks; the lock keys are scanned again only after a change here, or after 15 s).
  * </ul>
  */
 public class MeetMetrics implements RecordingObserver, SmartInitializingSingleton {
@@ -33,6 +33,10 @@ public class MeetMetrics implements RecordingObserver, SmartInitializingSingleto
   private final ObjectProvider<MeterRegistry> registryProvider;
   private final RecordingLockProvider locks;
   private volatile @Nullable MeterRegistry registry;
+  static final Duration COUNT_MAX_AGE = Duration.ofSeconds(15);
+  private long countedAt;
+  private volatile boolean stale = true;
+  private double lastCount;
 
   public MeetMetrics(ObjectProvider<MeterRegistry> registry, RecordingLockProvider locks) {
     this.registryProvider = registry;
@@ -44,23 +48,35 @@ public class MeetMetrics implements RecordingObserver, SmartInitializingSingleto
   public void afterSingletonsInstantiated() {
     MeterRegistry found = registryProvider.getIfAvailable();
     if (found != null) {
-      Gauge.builder("meet.locks.active", locks, MeetMetrics::countLocks)
+      Gauge.builder("meet.locks.active", this, MeetMetrics::activeLocks)
           .description("Rooms being recorded now (active locks)")
           .register(found);
       registry = found;
     }
   }
 
-  private static double countLocks(RecordingLockProvider locks) {
-    try {
-      return locks.count();
-    } catch (LockException e) {
-      return Double.NaN;
+  /**
+   * Counting the locks scans their keys (SCAN on Redis): done again only after this instance changed something (a
+   * start, a webhook, a collector run) or after {@link #COUNT_MAX_AGE} (changes made by other instances), whatever the
+   * scrape rate and the number of registries.
+   */
+  private synchronized double activeLocks() {
+    long now = System.nanoTime();
+    if (stale || now - countedAt > COUNT_MAX_AGE.toNanos()) {
+      stale = false;
+      try {
+        lastCount = locks.count();
+      } catch (LockException e) {
+        lastCount = Double.NaN;
+      }
+      countedAt = now;
     }
+    return lastCount;
   }
 
   @Override
   public void startFinished(String roomId, RecordingException.@Nullable Reason failure, Duration elapsed) {
+    stale = true;
     MeterRegistry meters = registry;
     if (meters == null) {
       return;
@@ -78,6 +94,7 @@ public class MeetMetrics implements RecordingObserver, SmartInitializingSingleto
 
   @Override
   public void webhookHandled(String event, WebhookOutcome.Kind outcome) {
+    stale = true;
     MeterRegistry meters = registry;
     if (meters == null) {
       return;
@@ -88,6 +105,7 @@ public class MeetMetrics implements RecordingObserver, SmartInitializingSingleto
 
   @Override
   public void collectorRan(String task, CollectorRun run) {
+    stale = true;
     MeterRegistry meters = registry;
     if (meters == null || !run.ran()) {
       return;

@@ -64,9 +64,12 @@ final class MeetRedisConfigurations {
       }
     }
 
-    /** The URL without its credentials, for messages: failure reports and logs must not carry the password. */
+    /**
+     * The URL without its credentials, for messages: failure reports and logs must not carry the password. Up to the
+     * last {@code @}: passwords may hold {@code /} and {@code @}.
+     */
     static String redacted(@Nullable String url) {
-      return url == null ? "null" : url.replaceFirst("(?<=://)[^/@]*@", "***@");
+      return url == null ? "null" : url.replaceFirst("(?<=://).*@", "***@");
     }
   }
 

@@ -22,7 +22,8 @@ class MeetWebhookConfiguration {
   ServletRegistrationBean<HttpServlet> meetLiveKitWebhookServlet(RecordingManager recordingManager,
       MeetProperties properties) {
     String path = properties.livekit().webhook().path();
-    if (!path.startsWith("/") || path.contains("*")) {
+    // "/" would take the DispatcherServlet's default mapping and Tomcat would refuse to start.
+    if (!path.startsWith("/") || path.contains("*") || path.equals("/")) {
       throw new MeetConfigurationException("meet.livekit.webhook.path", "'" + path + "' is not a plain path",
           "Set meet.livekit.webhook.path to a path starting with '/', e.g. /livekit/webhook.");
     }

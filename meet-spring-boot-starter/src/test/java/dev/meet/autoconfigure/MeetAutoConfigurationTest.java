@@ -690,8 +690,16 @@ class MeetAutoConfigurationTest {
   }
 
   @Test
+  void redisUrlsAreShownWithoutTheirCredentialsEvenWhenThePasswordHoldsSlashesOrAts() {
+    assertThat(MeetRedisConfigurations.Client.redacted("redis://:ab/cd@redis:6379")).isEqualTo("redis://***@redis:6379");
+    assertThat(MeetRedisConfigurations.Client.redacted("redis://user:p@ss@redis:6379/0"))
+        .isEqualTo("redis://***@redis:6379/0");
+    assertThat(MeetRedisConfigurations.Client.redacted("redis://redis:6379")).isEqualTo("redis://redis:6379");
+  }
+
+  @Test
   void aWebhookPathThatIsNotAPlainPathFails() {
-    for (String path : List.of("livekit/webhook", "/livekit/*")) {
+    for (String path : List.of("livekit/webhook", "/livekit/*", "/")) {
       webRunner().withPropertyValues("meet.livekit.webhook.path=" + path).run(context -> {
         MeetConfigurationException failure = configurationFailure(context);
         assertThat(failure.property()).isEqualTo("meet.livekit.webhook.path");

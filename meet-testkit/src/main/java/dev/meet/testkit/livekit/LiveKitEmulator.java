@@ -56,6 +56,7 @@ public final class LiveKitEmulator implements AutoCloseable {
   private final Faults faults = new Faults();
   private final ScheduledExecutorService scheduler;
   private final ExecutorService httpExecutor;
+  private final ExecutorService mediaExecutor;
   private final WebhookDispatcher webhooks;
   private final LiveKitEngine engine;
   private final TwirpHandler twirp;
@@ -69,11 +70,12 @@ public final class LiveKitEmulator implements AutoCloseable {
     this.settings = settings;
     this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads("livekit-emulator-egress"));
     this.httpExecutor = Executors.newCachedThreadPool(daemonThreads("livekit-emulator-http"));
+    this.mediaExecutor = Executors.newCachedThreadPool(daemonThreads("livekit-emulator-media"));
     this.webhooks =
         new WebhookDispatcher(
             settings.webhookUrls(), settings.apiKey(), settings.apiSecret(), settings.webhookRetryBase(), faults);
     MediaWriter media = new MediaWriter(settings.outputDirectory(), settings.defaultS3());
-    this.engine = new LiveKitEngine(settings, faults, webhooks, media, scheduler);
+    this.engine = new LiveKitEngine(settings, faults, webhooks, media, mediaExecutor, scheduler);
     this.twirp = new TwirpHandler(new AuthVerifier(settings.apiKey(), settings.apiSecret()), engine);
     this.control = new ControlApiHandler(this);
     this.port = settings.port();
@@ -282,7 +284,13 @@ public final class LiveKitEmulator implements AutoCloseable {
   /** An outage of the given length, ended by a timer (what the control API's outage call uses). */
   void outageFor(Duration duration) {
     startOutage();
-    scheduler.schedule(this::endOutage, duration.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.schedule(() -> {
+      try {
+        endOutage();
+      } catch (RuntimeException e) {
+        log.warn("LiveKit emulator could not listen again after its outage port={}", port, e);
+      }
+    }, duration.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   LiveKitEngine engine() {
@@ -304,6 +312,7 @@ public final class LiveKitEmulator implements AutoCloseable {
     webhooks.close();
     scheduler.shutdownNow();
     httpExecutor.shutdownNow();
+    mediaExecutor.shutdownNow();
   }
 
   private static ThreadFactory daemonThreads(String name) {

@@ -57,11 +57,16 @@ final class LiveKitEngine {
   static final String REASON_SOURCE_CLOSED = "End reason: Source closed";
   static final String ABORTED_STOP_BEFORE_START = "Stop called before pipeline could start";
   static final String ABORTED_NO_START_SIGNAL = "Start signal not received";
+  // As livekit/protocol's egress helpers set them (SetLimitReached, SetFailed).
+  static final String LIMIT_REACHED = "Session limit reached";
+  static final String REASON_LIMIT_REACHED = "End reason: Session limit reached";
+  static final String REASON_FAILURE = "End reason: Failure";
 
   private final EmulatorSettings settings;
   private final Faults faults;
   private final WebhookDispatcher webhooks;
   private final MediaWriter media;
+  private final java.util.concurrent.Executor mediaExecutor;
   private final ScheduledExecutorService scheduler;
 
   private final Map<String, RoomState> rooms = new LinkedHashMap<>();
@@ -73,11 +78,13 @@ final class LiveKitEngine {
       Faults faults,
       WebhookDispatcher webhooks,
       MediaWriter media,
+      java.util.concurrent.Executor mediaExecutor,
       ScheduledExecutorService scheduler) {
     this.settings = settings;
     this.faults = faults;
     this.webhooks = webhooks;
     this.media = media;
+    this.mediaExecutor = mediaExecutor;
     this.scheduler = scheduler;
   }
 
@@ -123,7 +130,7 @@ final class LiveKitEngine {
     }
     for (EgressState egress : egressesOf(name)) {
       switch (egress.info.getStatus()) {
-        case EGRESS_STARTING -> terminate(egress, EgressStatus.EGRESS_ABORTED, ABORTED_NO_START_SIGNAL, 0, "");
+        case EGRESS_STARTING -> terminate(egress, EgressStatus.EGRESS_ABORTED, ABORTED_NO_START_SIGNAL, 412, "");
         case EGRESS_ACTIVE -> beginEnding(egress, REASON_SOURCE_CLOSED);
         default -> {
           // ENDING finishes on its own; terminal ones are history.
@@ -421,14 +428,14 @@ final class LiveKitEngine {
       }
       case EGRESS_LIMIT_REACHED -> {
         requireCurrent(egress, target, EgressStatus.EGRESS_ACTIVE);
-        egress.endReason = "End reason: Limit reached";
+        egress.endReason = REASON_LIMIT_REACHED;
         finishLater(egress, EgressStatus.EGRESS_LIMIT_REACHED, Duration.ZERO);
       }
       case EGRESS_FAILED ->
-          terminate(egress, EgressStatus.EGRESS_FAILED, error == null ? "pipeline failed" : error, 500, "");
+          terminate(egress, EgressStatus.EGRESS_FAILED, error == null ? "pipeline failed" : error, 500, REASON_FAILURE);
       case EGRESS_ABORTED -> {
         requireCurrent(egress, target, EgressStatus.EGRESS_STARTING);
-        terminate(egress, EgressStatus.EGRESS_ABORTED, error == null ? ABORTED_NO_START_SIGNAL : error, 0, "");
+        terminate(egress, EgressStatus.EGRESS_ABORTED, error == null ? ABORTED_NO_START_SIGNAL : error, 412, "");
       }
       default -> throw TwirpError.invalidArgument("cannot force an egress to " + target.name());
     }
@@ -467,7 +474,7 @@ final class LiveKitEngine {
     synchronized (this) {
       EgressState egress = egresses.get(egressId);
       if (egress != null && egress.info.getStatus() == EgressStatus.EGRESS_STARTING) {
-        terminate(egress, EgressStatus.EGRESS_ABORTED, ABORTED_NO_START_SIGNAL, 0, "");
+        terminate(egress, EgressStatus.EGRESS_ABORTED, ABORTED_NO_START_SIGNAL, 412, "");
       }
     }
   }
@@ -482,7 +489,9 @@ final class LiveKitEngine {
   private void finishLater(EgressState egress, EgressStatus finalStatus, Duration delay) {
     cancel(egress.finish);
     String egressId = egress.info.getEgressId();
-    egress.finish = scheduler.schedule(() -> finish(egressId, finalStatus), millis(delay), TimeUnit.MILLISECONDS);
+    // The file is written (maybe uploaded) on the media executor: a slow S3 must not hold up the timers.
+    egress.finish = scheduler.schedule(() -> mediaExecutor.execute(() -> finish(egressId, finalStatus)), millis(delay),
+        TimeUnit.MILLISECONDS);
   }
 
   /** Writes the file (outside the monitor: it may upload to S3) and ends the egress. */
@@ -492,9 +501,10 @@ final class LiveKitEngine {
     long startedAtNanos;
     synchronized (this) {
       egress = egresses.get(egressId);
-      if (egress == null || isTerminal(egress.info.getStatus())) {
+      if (egress == null || isTerminal(egress.info.getStatus()) || egress.finishing) {
         return;
       }
+      egress.finishing = true;
       startedAtNanos = egress.info.getStartedAt();
     }
     long durationNanos = Math.max(0, nanos(endedAt) - startedAtNanos);
@@ -531,7 +541,7 @@ final class LiveKitEngine {
         info.clearFileResults().addFileResults(file).setFile(file);
       }
       if (finalStatus == EgressStatus.EGRESS_LIMIT_REACHED) {
-        info.setError("limit reached").setErrorCode(413);
+        info.setError(LIMIT_REACHED).setErrorCode(413);
       }
       egress.info = info.setDetails(egress.endReason).build();
       setStatus(egress, finalStatus);
@@ -748,6 +758,8 @@ final class LiveKitEngine {
     final @Nullable String filepath;
     String endReason = "";
     boolean waitingForPublisher;
+    /** The file is being written: a second finish (a forced COMPLETE meanwhile) must not write it again. */
+    boolean finishing;
     @Nullable ScheduledFuture<?> activation;
     @Nullable ScheduledFuture<?> startTimeout;
     @Nullable ScheduledFuture<?> finish;

@@ -232,6 +232,7 @@ class LiveKitEmulatorEgressTest {
 
     assertThat(ended.getStatus()).isEqualTo(EgressStatus.EGRESS_ABORTED);
     assertThat(ended.getError()).isEqualTo("Start signal not received");
+    assertThat(ended.getErrorCode()).isEqualTo(412);
   }
 
   @Test
@@ -244,6 +245,7 @@ class LiveKitEmulatorEgressTest {
     EgressInfo ended = sink.await("egress_ended", id, WAIT).getEgressInfo();
     assertThat(ended.getStatus()).isEqualTo(EgressStatus.EGRESS_FAILED);
     assertThat(ended.getError()).isEqualTo("pipeline crashed");
+    assertThat(ended.getDetails()).isEqualTo("End reason: Failure");
   }
 
   @Test
@@ -257,6 +259,8 @@ class LiveKitEmulatorEgressTest {
     EgressInfo ended = sink.await("egress_ended", id, WAIT).getEgressInfo();
     assertThat(ended.getStatus()).isEqualTo(EgressStatus.EGRESS_LIMIT_REACHED);
     assertThat(ended.getErrorCode()).isEqualTo(413);
+    assertThat(ended.getError()).isEqualTo("Session limit reached");
+    assertThat(ended.getDetails()).isEqualTo("End reason: Session limit reached");
     assertThat(ended.getFileResults(0).getSize()).isPositive();
   }
 
