@@ -201,7 +201,7 @@ public final class RecordingManager implements AutoCloseable {
   }
 
   /** A start that LiveKit accepted: what the wait for ACTIVE needs. */
-  private record Started(RecordingId id, LockValue lock, Recording recording, EgressInfo response) {}
+  private record Started(RecordingId id, LockValue lock, Recording recording) {}
 
   /** Steps 1-4 of the start flow (design §4): policy, lock, StartRoomCompositeEgress, bind. */
   private Started begin(String roomId, StartOptions options) {
@@ -260,7 +260,7 @@ public final class RecordingManager implements AutoCloseable {
       releaseQuietly(roomId, bound, "egress ended while starting");
     }
     log.info("recording starting roomId={} recordingId={} egressId={}", roomId, id, response.getEgressId());
-    return new Started(id, bound, recording, response);
+    return new Started(id, bound, recording);
   }
 
   private RoomCheck checkRoom(String roomId) {

@@ -3,7 +3,6 @@ package dev.meet.core.storage.local;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingId;
 import dev.meet.core.storage.ByteRange;
-import dev.meet.core.storage.InvalidPageTokenException;
 import dev.meet.core.storage.MediaContent;
 import dev.meet.core.storage.MediaTarget;
 import dev.meet.core.storage.RangeNotSatisfiableException;
