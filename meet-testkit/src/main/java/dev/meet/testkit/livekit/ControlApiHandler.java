@@ -69,6 +69,7 @@ final class ControlApiHandler implements HttpHandler {
       case "faults" -> faults(exchange, method, body);
       case "requests" -> requests(exchange, method);
       case "outage" -> outage(exchange, method, body);
+      case "settings" -> settings(exchange, method, body);
       default -> throw notFound(exchange);
     }
   }
@@ -304,6 +305,50 @@ final class ControlApiHandler implements HttpHandler {
     faults.lostAnswers().forEach((method, how) -> lost.put(method, how.name()));
     state.put("loseAnswers", lost);
     return state;
+  }
+
+  private static final Set<String> SETTING_FIELDS =
+      Set.of("emptyTimeoutMillis", "departureTimeoutMillis", "egressRetentionMillis");
+
+  /** The settings that may change while running; PUT changes the ones given, all checked first. */
+  private void settings(HttpExchange exchange, String method, byte[] body) throws IOException {
+    switch (method) {
+      case "GET" -> { }
+      case "PUT", "POST" -> {
+        JsonNode json = Json.read(body);
+        if (!json.isObject()) {
+          throw TwirpError.invalidArgument("the settings must be a JSON object");
+        }
+        json.fieldNames().forEachRemaining(field -> {
+          if (!SETTING_FIELDS.contains(field)) {
+            throw TwirpError.invalidArgument(
+                "unknown setting: " + field + " (known: " + new TreeSet<>(SETTING_FIELDS) + ")");
+          }
+        });
+        Duration empty = optionalMillis(json, "emptyTimeoutMillis", emulator.emptyTimeout());
+        Duration departure = optionalMillis(json, "departureTimeoutMillis", emulator.departureTimeout());
+        Duration retention = optionalMillis(json, "egressRetentionMillis", emulator.egressRetention());
+        emulator.roomTimeouts(empty, departure);
+        emulator.egressRetention(retention);
+      }
+      default -> throw notFound(exchange);
+    }
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("emptyTimeoutMillis", emulator.emptyTimeout().toMillis());
+    state.put("departureTimeoutMillis", emulator.departureTimeout().toMillis());
+    state.put("egressRetentionMillis", emulator.egressRetention().toMillis());
+    TwirpHandler.send(exchange, 200, "application/json", Json.write(state));
+  }
+
+  private static Duration optionalMillis(JsonNode json, String field, Duration current) {
+    if (!json.has(field)) {
+      return current;
+    }
+    JsonNode value = json.get(field);
+    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+      throw TwirpError.invalidArgument(field + " must be a number of milliseconds >= 0, was " + value);
+    }
+    return Duration.ofMillis(value.asLong());
   }
 
   private void requests(HttpExchange exchange, String method) throws IOException {
