@@ -70,6 +70,7 @@ final class ControlApiHandler implements HttpHandler {
       case "requests" -> requests(exchange, method);
       case "outage" -> outage(exchange, method, body);
       case "settings" -> settings(exchange, method, body);
+      case "restart" -> restart(exchange, method, body);
       default -> throw notFound(exchange);
     }
   }
@@ -99,6 +100,8 @@ final class ControlApiHandler implements HttpHandler {
       sendProtoList(exchange, emulator.egresses());
     } else if (parts.length == 2 && method.equals("GET")) {
       sendProto(exchange, 200, emulator.egress(parts[1]).orElseThrow(() -> TwirpError.notFound("egress does not exist")));
+    } else if (parts.length == 3 && parts[2].equals("update") && method.equals("POST")) {
+      sendProto(exchange, 200, emulator.repeatEgressUpdate(parts[1]));
     } else if (parts.length == 3 && parts[2].equals("state") && method.equals("POST")) {
       JsonNode json = Json.read(body);
       String status = requiredText(json, "status");
@@ -153,7 +156,8 @@ final class ControlApiHandler implements HttpHandler {
 
   private static final Set<String> FAULT_FIELDS = Set.of(
       "duplicateWebhooks", "egressStuckInStarting", "stopEgressUnavailable", "startEgressNotEnoughCpu",
-      "webhookToken", "dropEvents", "delayEventsMillis", "delayRequestMillis", "delayAnswerMillis", "loseAnswers");
+      "webhookToken", "dropEvents", "delayEventsMillis", "delayRequestMillis", "delayAnswerMillis", "loseAnswers",
+      "repeatEgressUpdates");
 
   /**
    * Applies the switches present in the body; absent ones stay as they are. The whole body is checked first, so a
@@ -172,6 +176,7 @@ final class ControlApiHandler implements HttpHandler {
     @Nullable Boolean stuck = optionalBoolean(json, "egressStuckInStarting");
     @Nullable Boolean stopUnavailable = optionalBoolean(json, "stopEgressUnavailable");
     @Nullable Boolean notEnoughCpu = optionalBoolean(json, "startEgressNotEnoughCpu");
+    @Nullable Boolean repeatUpdates = optionalBoolean(json, "repeatEgressUpdates");
     @Nullable WebhookTokenFault token = null;
     if (json.has("webhookToken")) {
       JsonNode value = json.get("webhookToken");
@@ -243,6 +248,9 @@ final class ControlApiHandler implements HttpHandler {
     if (token != null) {
       faults.webhookToken(token);
     }
+    if (repeatUpdates != null) {
+      faults.repeatEgressUpdates(repeatUpdates);
+    }
     drop.forEach(faults::dropEvent);
     delay.forEach(faults::delayEvent);
     requestDelays.forEach(faults::delayRequest);
@@ -297,6 +305,7 @@ final class ControlApiHandler implements HttpHandler {
     state.put("egressStuckInStarting", faults.egressStuckInStarting());
     state.put("stopEgressUnavailable", faults.stopEgressUnavailable());
     state.put("startEgressNotEnoughCpu", faults.startEgressNotEnoughCpu());
+    state.put("repeatEgressUpdates", faults.repeatEgressUpdates());
     state.put("dropEvents", faults.droppedEvents());
     state.put("delayEventsMillis", faults.delayedEventsMillis());
     state.put("delayRequestMillis", faults.requestDelaysMillis());
@@ -374,6 +383,18 @@ final class ControlApiHandler implements HttpHandler {
     TwirpHandler.send(exchange, 202, "application/json", Json.write(Map.of("millis", millis)));
     exchange.close();
     emulator.outageFor(Duration.ofMillis(millis));
+  }
+
+  /** A restart that loses all state, after {@code millis} of refused connections (0 or absent: at once). */
+  private void restart(HttpExchange exchange, String method, byte[] body) throws IOException {
+    if (!method.equals("POST")) {
+      throw notFound(exchange);
+    }
+    Duration downtime = optionalMillis(Json.read(body), "millis", Duration.ZERO);
+    // Answer first: during the downtime nothing listens.
+    TwirpHandler.send(exchange, 202, "application/json", Json.write(Map.of("millis", downtime.toMillis())));
+    exchange.close();
+    emulator.restartAfter(downtime);
   }
 
   private static String requiredText(JsonNode json, String field) {

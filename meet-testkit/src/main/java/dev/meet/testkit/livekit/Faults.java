@@ -27,6 +27,7 @@ public final class Faults {
   private volatile boolean egressStuckInStarting;
   private volatile boolean stopEgressUnavailable;
   private volatile boolean startEgressNotEnoughCpu;
+  private volatile boolean repeatEgressUpdates;
   private final Map<String, Duration> requestDelays = new ConcurrentHashMap<>();
   private final Map<String, Duration> answerDelays = new ConcurrentHashMap<>();
   private final Map<String, LostAnswer> lostAnswers = new ConcurrentHashMap<>();
@@ -121,6 +122,19 @@ public final class Faults {
 
   public boolean startEgressNotEnoughCpu() {
     return startEgressNotEnoughCpu;
+  }
+
+  /**
+   * Every {@code egress_updated} is followed by another one with the same status and a newer {@code updatedAt}, as
+   * real egress sends when its info changes without a new status.
+   */
+  public Faults repeatEgressUpdates(boolean on) {
+    this.repeatEgressUpdates = on;
+    return this;
+  }
+
+  public boolean repeatEgressUpdates() {
+    return repeatEgressUpdates;
   }
 
   // ------------------------------------------------------------------ per Twirp method
@@ -273,6 +287,7 @@ public final class Faults {
     egressStuckInStarting = false;
     stopEgressUnavailable = false;
     startEgressNotEnoughCpu = false;
+    repeatEgressUpdates = false;
     requestDelays.clear();
     answerDelays.clear();
     lostAnswers.clear();

@@ -251,6 +251,16 @@ public final class LiveKitEmulator implements AutoCloseable {
     return engine.force(egressId, status, error);
   }
 
+  /**
+   * Sends {@code egress_updated} again with the egress's current status (ACTIVE or ENDING) and a newer
+   * {@code updatedAt}, as real egress does when its info changes without a new status.
+   *
+   * @return the egress's info as sent
+   */
+  public EgressInfo repeatEgressUpdate(String egressId) {
+    return engine.repeatEgressUpdate(egressId);
+  }
+
   public EgressInfo forceEgressStatus(String egressId, EgressStatus status) {
     return forceEgressStatus(egressId, status, null);
   }
@@ -322,6 +332,33 @@ public final class LiveKitEmulator implements AutoCloseable {
     synchronized (serverLock) {
       return server == null;
     }
+  }
+
+  /**
+   * A LiveKit restart that loses its state (a single node without a shared store, its egress service with it): every
+   * room, participant and egress is forgotten at once, so ListRooms and ListEgress answer nothing, StopEgress of an
+   * old egress answers 404, and the old egresses never end nor send another webhook. Webhooks already queued are
+   * still delivered. Request counters, recorded deliveries and fault switches are kept.
+   */
+  public void restart() {
+    engine.forgetEverything();
+  }
+
+  /** A restart with {@code downtime} of refused connections first (what the control API's restart call uses). */
+  void restartAfter(Duration downtime) {
+    if (downtime.isZero()) {
+      restart();
+      return;
+    }
+    startOutage();
+    restart();
+    scheduler.schedule(() -> {
+      try {
+        endOutage();
+      } catch (RuntimeException e) {
+        log.warn("LiveKit emulator could not listen again after its restart port={}", port, e);
+      }
+    }, downtime.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** An outage of the given length, ended by a timer (what the control API's outage call uses). */

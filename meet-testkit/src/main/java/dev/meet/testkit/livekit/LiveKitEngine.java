@@ -119,6 +119,26 @@ final class LiveKitEngine {
     return egressRetention;
   }
 
+  // ---------------------------------------------------------------- restart
+
+  /**
+   * Forgets every room, participant and egress, as a LiveKit server with its egress service restarted without a
+   * shared store: nothing more happens to them (no egress ends, no file is written, no webhook is sent for them).
+   */
+  synchronized void forgetEverything() {
+    for (RoomState room : rooms.values()) {
+      cancel(room.idleCheck);
+    }
+    for (EgressState egress : egresses.values()) {
+      cancel(egress.activation);
+      cancel(egress.startTimeout);
+      cancel(egress.finish);
+    }
+    log.info("LiveKit restarted: state lost rooms={} egresses={}", rooms.size(), egresses.size());
+    rooms.clear();
+    egresses.clear();
+  }
+
   // ---------------------------------------------------------------- rooms
 
   synchronized Room createRoom(livekit.LivekitRoom.CreateRoomRequest request) {
@@ -464,6 +484,31 @@ final class LiveKitEngine {
     return egresses.values().stream().map(e -> e.info).toList();
   }
 
+  /**
+   * Sends {@code egress_updated} again with the same status and a newer {@code updatedAt}, as real egress does
+   * whenever its info changes without a new status (livekit/egress controller.go: a second end of stream, stream and
+   * backup-storage updates; livekit/livekit pkg/service/ioservice.go UpdateEgress sends egress_updated for every
+   * ACTIVE or ENDING update).
+   *
+   * @throws TwirpError failed_precondition when the egress is not ACTIVE or ENDING
+   */
+  synchronized EgressInfo repeatEgressUpdate(String egressId) {
+    EgressState egress = requireEgress(egressId);
+    EgressStatus status = egress.info.getStatus();
+    if (status != EgressStatus.EGRESS_ACTIVE && status != EgressStatus.EGRESS_ENDING) {
+      throw TwirpError.failedPrecondition("egress with status " + status.name() + " sends no egress_updated");
+    }
+    repeatUpdate(egress);
+    return egress.info;
+  }
+
+  private void repeatUpdate(EgressState egress) {
+    // Strictly newer, even within the clock's resolution: receivers order updates by it.
+    long updatedAt = Math.max(nanos(Instant.now()), egress.info.getUpdatedAt() + 1);
+    egress.info = egress.info.toBuilder().setUpdatedAt(updatedAt).build();
+    emit(egress.info.getEgressId(), egressEvent("egress_updated", egress.info));
+  }
+
   /** Drives an egress to a state, as the real egress would on its own (control API). */
   synchronized EgressInfo force(String egressId, EgressStatus target, @Nullable String error) {
     EgressState egress = requireEgress(egressId);
@@ -623,7 +668,8 @@ final class LiveKitEngine {
       }
     }
     synchronized (this) {
-      if (isTerminal(egress.info.getStatus())) {
+      if (isTerminal(egress.info.getStatus()) || egresses.get(egressId) != egress) {
+        // Ended meanwhile, or forgotten by a restart.
         return;
       }
       if (failure != null) {
@@ -669,6 +715,9 @@ final class LiveKitEngine {
     egress.info = egress.info.toBuilder().setStatus(status).setUpdatedAt(nanos(Instant.now())).build();
     String event = isTerminal(status) ? "egress_ended" : "egress_updated";
     emit(egress.info.getEgressId(), egressEvent(event, egress.info));
+    if (!isTerminal(status) && faults.repeatEgressUpdates()) {
+      repeatUpdate(egress);
+    }
     if (isTerminal(status)) {
       RoomState room = rooms.get(egress.info.getRoomName());
       if (room != null && room.sid.equals(egress.info.getRoomId())) {

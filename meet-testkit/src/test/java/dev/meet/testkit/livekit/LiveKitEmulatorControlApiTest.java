@@ -205,7 +205,8 @@ class LiveKitEmulatorControlApiTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(MAPPER.readTree(response.body())).isEqualTo(MAPPER.readTree("""
         {"duplicateWebhooks":false,"webhookToken":"NONE","egressStuckInStarting":false,
-         "stopEgressUnavailable":false,"startEgressNotEnoughCpu":false,"dropEvents":[],"delayEventsMillis":{},
+         "stopEgressUnavailable":false,"startEgressNotEnoughCpu":false,"repeatEgressUpdates":false,
+         "dropEvents":[],"delayEventsMillis":{},
          "delayRequestMillis":{},"delayAnswerMillis":{},"loseAnswers":{}}
         """));
   }
@@ -375,6 +376,34 @@ class LiveKitEmulatorControlApiTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(livekit.egress(id).orElseThrow().getStatus()).isEqualTo(EgressStatus.EGRESS_ACTIVE);
+  }
+
+  @Test
+  void repeatingAnEgressUpdateSendsTheSameStatusWithANewerUpdatedAt() throws Exception {
+    livekit.addParticipant("room-r", "alice", true);
+    EgressServiceClient egress = EgressServiceClient.createClient(livekit.url(), livekit.apiKey(), livekit.apiSecret());
+    String id = egress.startRoomCompositeEgress("room-r",
+        EncodedFileOutput.newBuilder().setFilepath("room-r.mp4").build()).execute().body().getEgressId();
+    WebhookEvent active = sink.await(e -> e.getEvent().equals("egress_updated")
+        && e.getEgressInfo().getEgressId().equals(id), WAIT);
+
+    HttpResponse<String> response = call("POST", "/emulator/egress/" + id + "/update", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    WebhookEvent again = sink.await("egress_updated", id, WAIT);
+    assertThat(again.getEgressInfo().getStatus()).isEqualTo(EgressStatus.EGRESS_ACTIVE);
+    assertThat(again.getEgressInfo().getUpdatedAt()).isGreaterThan(active.getEgressInfo().getUpdatedAt());
+    assertThat(again.getId()).isNotEqualTo(active.getId());
+  }
+
+  @Test
+  void repeatingTheUpdateOfAStartingEgressIsAFailedPrecondition() throws Exception {
+    String id = startEgress("room-a");
+
+    HttpResponse<String> response = call("POST", "/emulator/egress/" + id + "/update", null);
+
+    assertThat(response.statusCode()).isEqualTo(412);
+    assertThat(MAPPER.readTree(response.body()).path("msg").asText()).contains("EGRESS_STARTING");
   }
 
   @Test
