@@ -497,7 +497,7 @@ class LiveKitEmulatorControlApiTest {
   void anOutageRefusesConnectionsForItsLengthAndThenEnds() throws Exception {
     livekit.createRoom("room-a");
 
-    HttpResponse<String> response = call("POST", "/emulator/outage", "{\"millis\":300}");
+    HttpResponse<String> response = call("POST", "/emulator/outage", "{\"millis\":1000}");
 
     assertThat(response.statusCode()).isEqualTo(202);
     await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(this::connectionRefused);
