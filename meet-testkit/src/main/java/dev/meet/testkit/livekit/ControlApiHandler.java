@@ -69,6 +69,8 @@ final class ControlApiHandler implements HttpHandler {
       case "faults" -> faults(exchange, method, body);
       case "requests" -> requests(exchange, method);
       case "outage" -> outage(exchange, method, body);
+      case "settings" -> settings(exchange, method, body);
+      case "restart" -> restart(exchange, method, body);
       default -> throw notFound(exchange);
     }
   }
@@ -98,6 +100,8 @@ final class ControlApiHandler implements HttpHandler {
       sendProtoList(exchange, emulator.egresses());
     } else if (parts.length == 2 && method.equals("GET")) {
       sendProto(exchange, 200, emulator.egress(parts[1]).orElseThrow(() -> TwirpError.notFound("egress does not exist")));
+    } else if (parts.length == 3 && parts[2].equals("update") && method.equals("POST")) {
+      sendProto(exchange, 200, emulator.repeatEgressUpdate(parts[1]));
     } else if (parts.length == 3 && parts[2].equals("state") && method.equals("POST")) {
       JsonNode json = Json.read(body);
       String status = requiredText(json, "status");
@@ -152,7 +156,8 @@ final class ControlApiHandler implements HttpHandler {
 
   private static final Set<String> FAULT_FIELDS = Set.of(
       "duplicateWebhooks", "egressStuckInStarting", "stopEgressUnavailable", "startEgressNotEnoughCpu",
-      "webhookToken", "dropEvents", "delayEventsMillis");
+      "webhookToken", "dropEvents", "delayEventsMillis", "delayRequestMillis", "delayAnswerMillis", "loseAnswers",
+      "repeatEgressUpdates");
 
   /**
    * Applies the switches present in the body; absent ones stay as they are. The whole body is checked first, so a
@@ -171,6 +176,7 @@ final class ControlApiHandler implements HttpHandler {
     @Nullable Boolean stuck = optionalBoolean(json, "egressStuckInStarting");
     @Nullable Boolean stopUnavailable = optionalBoolean(json, "stopEgressUnavailable");
     @Nullable Boolean notEnoughCpu = optionalBoolean(json, "startEgressNotEnoughCpu");
+    @Nullable Boolean repeatUpdates = optionalBoolean(json, "repeatEgressUpdates");
     @Nullable WebhookTokenFault token = null;
     if (json.has("webhookToken")) {
       JsonNode value = json.get("webhookToken");
@@ -208,6 +214,25 @@ final class ControlApiHandler implements HttpHandler {
         delay.put(e.getKey(), Duration.ofMillis(e.getValue().asLong()));
       });
     }
+    Map<String, Duration> requestDelays = methodDelays(json, "delayRequestMillis");
+    Map<String, Duration> answerDelays = methodDelays(json, "delayAnswerMillis");
+    Map<String, LostAnswer> lost = new LinkedHashMap<>();
+    if (json.has("loseAnswers")) {
+      JsonNode answers = json.get("loseAnswers");
+      if (!answers.isObject()) {
+        throw TwirpError.invalidArgument("loseAnswers must map Twirp methods to " + Arrays.toString(LostAnswer.values())
+            + ", was " + answers);
+      }
+      answers.properties().forEach(e -> {
+        requireMethod("loseAnswers", e.getKey());
+        try {
+          lost.put(e.getKey(), LostAnswer.valueOf(e.getValue().asText()));
+        } catch (IllegalArgumentException bad) {
+          throw TwirpError.invalidArgument("loseAnswers." + e.getKey() + " must be one of "
+              + Arrays.toString(LostAnswer.values()) + ", was " + e.getValue());
+        }
+      });
+    }
     if (duplicate != null) {
       faults.duplicateWebhooks(duplicate);
     }
@@ -223,8 +248,43 @@ final class ControlApiHandler implements HttpHandler {
     if (token != null) {
       faults.webhookToken(token);
     }
+    if (repeatUpdates != null) {
+      faults.repeatEgressUpdates(repeatUpdates);
+    }
     drop.forEach(faults::dropEvent);
     delay.forEach(faults::delayEvent);
+    requestDelays.forEach(faults::delayRequest);
+    answerDelays.forEach(faults::delayAnswer);
+    lost.forEach(faults::loseAnswer);
+  }
+
+  /** A map of Twirp method (or {@code *}) to milliseconds, checked; 0 removes the method's delay. */
+  private static Map<String, Duration> methodDelays(JsonNode json, String field) {
+    Map<String, Duration> delays = new LinkedHashMap<>();
+    if (!json.has(field)) {
+      return delays;
+    }
+    JsonNode value = json.get(field);
+    if (!value.isObject()) {
+      throw TwirpError.invalidArgument(field + " must map Twirp methods to milliseconds, was " + value);
+    }
+    value.properties().forEach(e -> {
+      requireMethod(field, e.getKey());
+      JsonNode millis = e.getValue();
+      if (!millis.isIntegralNumber() || !millis.canConvertToLong() || millis.asLong() < 0) {
+        throw TwirpError.invalidArgument(
+            field + "." + e.getKey() + " must be a number of milliseconds >= 0, was " + millis);
+      }
+      delays.put(e.getKey(), Duration.ofMillis(millis.asLong()));
+    });
+    return delays;
+  }
+
+  private static void requireMethod(String field, String method) {
+    if (!method.equals(Faults.ANY_METHOD) && !TwirpHandler.METHOD_NAMES.contains(method)) {
+      throw TwirpError.invalidArgument(field + ": unknown Twirp method " + method + " (known: " + Faults.ANY_METHOD
+          + ", " + TwirpHandler.METHOD_NAMES + ")");
+    }
   }
 
   private static @Nullable Boolean optionalBoolean(JsonNode json, String field) {
@@ -245,9 +305,59 @@ final class ControlApiHandler implements HttpHandler {
     state.put("egressStuckInStarting", faults.egressStuckInStarting());
     state.put("stopEgressUnavailable", faults.stopEgressUnavailable());
     state.put("startEgressNotEnoughCpu", faults.startEgressNotEnoughCpu());
+    state.put("repeatEgressUpdates", faults.repeatEgressUpdates());
     state.put("dropEvents", faults.droppedEvents());
     state.put("delayEventsMillis", faults.delayedEventsMillis());
+    state.put("delayRequestMillis", faults.requestDelaysMillis());
+    state.put("delayAnswerMillis", faults.answerDelaysMillis());
+    Map<String, String> lost = new java.util.TreeMap<>();
+    faults.lostAnswers().forEach((method, how) -> lost.put(method, how.name()));
+    state.put("loseAnswers", lost);
     return state;
+  }
+
+  private static final Set<String> SETTING_FIELDS =
+      Set.of("emptyTimeoutMillis", "departureTimeoutMillis", "egressRetentionMillis");
+
+  /** The settings that may change while running; PUT changes the ones given, all checked first. */
+  private void settings(HttpExchange exchange, String method, byte[] body) throws IOException {
+    switch (method) {
+      case "GET" -> { }
+      case "PUT", "POST" -> {
+        JsonNode json = Json.read(body);
+        if (!json.isObject()) {
+          throw TwirpError.invalidArgument("the settings must be a JSON object");
+        }
+        json.fieldNames().forEachRemaining(field -> {
+          if (!SETTING_FIELDS.contains(field)) {
+            throw TwirpError.invalidArgument(
+                "unknown setting: " + field + " (known: " + new TreeSet<>(SETTING_FIELDS) + ")");
+          }
+        });
+        Duration empty = optionalMillis(json, "emptyTimeoutMillis", emulator.emptyTimeout());
+        Duration departure = optionalMillis(json, "departureTimeoutMillis", emulator.departureTimeout());
+        Duration retention = optionalMillis(json, "egressRetentionMillis", emulator.egressRetention());
+        emulator.roomTimeouts(empty, departure);
+        emulator.egressRetention(retention);
+      }
+      default -> throw notFound(exchange);
+    }
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("emptyTimeoutMillis", emulator.emptyTimeout().toMillis());
+    state.put("departureTimeoutMillis", emulator.departureTimeout().toMillis());
+    state.put("egressRetentionMillis", emulator.egressRetention().toMillis());
+    TwirpHandler.send(exchange, 200, "application/json", Json.write(state));
+  }
+
+  private static Duration optionalMillis(JsonNode json, String field, Duration current) {
+    if (!json.has(field)) {
+      return current;
+    }
+    JsonNode value = json.get(field);
+    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+      throw TwirpError.invalidArgument(field + " must be a number of milliseconds >= 0, was " + value);
+    }
+    return Duration.ofMillis(value.asLong());
   }
 
   private void requests(HttpExchange exchange, String method) throws IOException {
@@ -273,6 +383,18 @@ final class ControlApiHandler implements HttpHandler {
     TwirpHandler.send(exchange, 202, "application/json", Json.write(Map.of("millis", millis)));
     exchange.close();
     emulator.outageFor(Duration.ofMillis(millis));
+  }
+
+  /** A restart that loses all state, after {@code millis} of refused connections (0 or absent: at once). */
+  private void restart(HttpExchange exchange, String method, byte[] body) throws IOException {
+    if (!method.equals("POST")) {
+      throw notFound(exchange);
+    }
+    Duration downtime = optionalMillis(Json.read(body), "millis", Duration.ZERO);
+    // Answer first: during the downtime nothing listens.
+    TwirpHandler.send(exchange, 202, "application/json", Json.write(Map.of("millis", downtime.toMillis())));
+    exchange.close();
+    emulator.restartAfter(downtime);
   }
 
   private static String requiredText(JsonNode json, String field) {

@@ -74,6 +74,9 @@ public final class EmulatorMain {
       @Nullable Duration endingDelay,
       @Nullable Duration startSignalTimeout,
       @Nullable Duration webhookRetryBase,
+      @Nullable Duration emptyTimeout,
+      @Nullable Duration departureTimeout,
+      @Nullable Duration egressRetention,
       @Nullable Path outputDirectory,
       @Nullable S3Target defaultS3) {
 
@@ -98,6 +101,15 @@ public final class EmulatorMain {
       }
       if (webhookRetryBase != null) {
         builder.webhookRetryBase(webhookRetryBase);
+      }
+      if (emptyTimeout != null) {
+        builder.emptyTimeout(emptyTimeout);
+      }
+      if (departureTimeout != null) {
+        builder.departureTimeout(departureTimeout);
+      }
+      if (egressRetention != null) {
+        builder.egressRetention(egressRetention);
       }
       if (outputDirectory != null) {
         builder.outputDirectory(outputDirectory);
@@ -133,6 +145,9 @@ public final class EmulatorMain {
     Duration endingDelay = null;
     Duration startSignalTimeout = null;
     Duration webhookRetryBase = null;
+    Duration emptyTimeout = null;
+    Duration departureTimeout = null;
+    Duration egressRetention = null;
     Path outputDirectory = null;
     URI s3Endpoint = null;
     String s3Region = null;
@@ -159,6 +174,9 @@ public final class EmulatorMain {
         case "--ending-delay" -> endingDelay = parseDuration(flag, value);
         case "--start-signal-timeout" -> startSignalTimeout = parseDuration(flag, value);
         case "--webhook-retry-base" -> webhookRetryBase = parseDuration(flag, value);
+        case "--empty-timeout" -> emptyTimeout = parseDuration(flag, value);
+        case "--departure-timeout" -> departureTimeout = parseDuration(flag, value);
+        case "--egress-retention" -> egressRetention = parseDuration(flag, value);
         case "--output-dir" -> outputDirectory = parsePath(flag, value);
         case "--s3-endpoint" -> s3Endpoint = parseUri(flag, value);
         case "--s3-region" -> s3Region = requireText(flag, value);
@@ -194,7 +212,7 @@ public final class EmulatorMain {
       }
     }
     return new Options(host, port, apiKey, apiSecret, webhookUrls, activationDelay, endingDelay, startSignalTimeout,
-        webhookRetryBase, outputDirectory, defaultS3);
+        webhookRetryBase, emptyTimeout, departureTimeout, egressRetention, outputDirectory, defaultS3);
   }
 
   private static String requireText(String flag, String value) {
@@ -291,6 +309,9 @@ public final class EmulatorMain {
         "  --ending-delay <d>            ENDING -> COMPLETE delay (default 500ms)",
         "  --start-signal-timeout <d>    STARTING -> ABORTED \"Start signal not received\" (default 30s)",
         "  --webhook-retry-base <d>      first webhook retry backoff, doubled each retry (default 1s)",
+        "  --empty-timeout <d>           a room nobody joined closes after this (default 300s, like LiveKit)",
+        "  --departure-timeout <d>       a room closes this long after its last participant left (default 20s)",
+        "  --egress-retention <d>        ended egresses are forgotten this long after they ended (default PT24H)",
         "  --output-dir <dir>            where files without S3 upload settings go (default: a temp dir)",
         "  --s3-bucket <b>               instead, upload such files to this bucket; with:",
         "  --s3-endpoint <url>           S3 endpoint (default AWS)",
@@ -299,7 +320,7 @@ public final class EmulatorMain {
         "  --s3-force-path-style <bool>  path-style addressing (default true)",
         "  --help                        this text",
         "",
-        "Durations: 1500ms, 2s, 1m or ISO-8601 (PT2S). Control API: see docs/testkit.md."));
+        "Durations: 1500ms, 2s, 1m or ISO-8601 (PT2S, PT24H). Control API: see docs/testkit.md."));
     lines.forEach(out::println);
   }
 }

@@ -19,6 +19,9 @@ import java.net.URI;
  * @param endingDelay how long an egress stays ENDING before its file is written and it completes
  * @param startSignalTimeout how long an egress may stay STARTING before it is ABORTED "Start signal not received"
  * @param webhookRetryBase the first backoff of webhook retries (then doubled)
+ * @param emptyTimeout how long a room nobody joined stays open (LiveKit: 300 s)
+ * @param departureTimeout how long a room stays open after the last participant left (LiveKit: 20 s)
+ * @param egressRetention how long the info of an ended egress is kept (LiveKit: 24 h)
  * @param outputDirectory where egress files without upload settings are written
  * @param defaultS3 the egress's own storage for files without upload settings, instead of {@code outputDirectory}
  */
@@ -32,6 +35,9 @@ record EmulatorSettings(
     Duration endingDelay,
     Duration startSignalTimeout,
     Duration webhookRetryBase,
+    Duration emptyTimeout,
+    Duration departureTimeout,
+    Duration egressRetention,
     Path outputDirectory,
     @Nullable S3Target defaultS3) {
 
@@ -47,6 +53,9 @@ record EmulatorSettings(
     requireNotNegative(endingDelay, "endingDelay");
     requireNotNegative(startSignalTimeout, "startSignalTimeout");
     requireNotNegative(webhookRetryBase, "webhookRetryBase");
+    requireNotNegative(emptyTimeout, "emptyTimeout");
+    requireNotNegative(departureTimeout, "departureTimeout");
+    requireNotNegative(egressRetention, "egressRetention");
     Objects.requireNonNull(outputDirectory, "outputDirectory");
   }
 
@@ -56,9 +65,10 @@ record EmulatorSettings(
     }
   }
 
-  private static void requireNotNegative(Duration value, String name) {
+  static Duration requireNotNegative(Duration value, String name) {
     if (value == null || value.isNegative()) {
       throw new IllegalArgumentException(name + " must be a non-negative duration, was " + value);
     }
+    return value;
   }
 }

@@ -52,6 +52,15 @@ public final class LiveKitEmulator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LiveKitEmulator.class);
 
+  /** LiveKit's default {@code room.empty_timeout} (livekit/livekit pkg/config/config.go). */
+  public static final Duration DEFAULT_EMPTY_TIMEOUT = Duration.ofSeconds(300);
+
+  /** LiveKit's default {@code room.departure_timeout} (livekit/livekit pkg/config/config.go). */
+  public static final Duration DEFAULT_DEPARTURE_TIMEOUT = Duration.ofSeconds(20);
+
+  /** How long LiveKit keeps an ended egress's info (livekit/livekit pkg/service/redisstore.go CleanEndedEgress). */
+  public static final Duration DEFAULT_EGRESS_RETENTION = Duration.ofHours(24);
+
   private final EmulatorSettings settings;
   private final Faults faults = new Faults();
   private final ScheduledExecutorService scheduler;
@@ -76,7 +85,7 @@ public final class LiveKitEmulator implements AutoCloseable {
             settings.webhookUrls(), settings.apiKey(), settings.apiSecret(), settings.webhookRetryBase(), faults);
     MediaWriter media = new MediaWriter(settings.outputDirectory(), settings.defaultS3());
     this.engine = new LiveKitEngine(settings, faults, webhooks, media, mediaExecutor, scheduler);
-    this.twirp = new TwirpHandler(new AuthVerifier(settings.apiKey(), settings.apiSecret()), engine);
+    this.twirp = new TwirpHandler(new AuthVerifier(settings.apiKey(), settings.apiSecret()), engine, faults);
     this.control = new ControlApiHandler(this);
     this.port = settings.port();
   }
@@ -181,6 +190,40 @@ public final class LiveKitEmulator implements AutoCloseable {
     engine.closeRoom(room);
   }
 
+  /**
+   * The empty and departure timeouts of rooms opened from now on (as LiveKit copies its configuration into each room
+   * when it opens it); rooms already open keep theirs.
+   *
+   * @throws IllegalArgumentException for a negative duration
+   */
+  public void roomTimeouts(Duration emptyTimeout, Duration departureTimeout) {
+    engine.roomTimeouts(emptyTimeout, departureTimeout);
+  }
+
+  /** The empty timeout rooms opened now get. */
+  public Duration emptyTimeout() {
+    return engine.emptyTimeout();
+  }
+
+  /** The departure timeout rooms opened now get. */
+  public Duration departureTimeout() {
+    return engine.departureTimeout();
+  }
+
+  /**
+   * How long the info of an ended egress stays listed (ListEgress, StopEgress's 412) before it is forgotten (404),
+   * counted from its end; applies to every ended egress from now on.
+   *
+   * @throws IllegalArgumentException for a negative duration
+   */
+  public void egressRetention(Duration retention) {
+    engine.egressRetention(retention);
+  }
+
+  public Duration egressRetention() {
+    return engine.egressRetention();
+  }
+
   /** What was sent to SendData, UpdateRoomMetadata, MutePublishedTrack and UpdateSubscriptions, in order. */
   public List<Message> adminMessages() {
     return engine.adminMessages();
@@ -206,6 +249,16 @@ public final class LiveKitEmulator implements AutoCloseable {
    */
   public EgressInfo forceEgressStatus(String egressId, EgressStatus status, @Nullable String error) {
     return engine.force(egressId, status, error);
+  }
+
+  /**
+   * Sends {@code egress_updated} again with the egress's current status (ACTIVE or ENDING) and a newer
+   * {@code updatedAt}, as real egress does when its info changes without a new status.
+   *
+   * @return the egress's info as sent
+   */
+  public EgressInfo repeatEgressUpdate(String egressId) {
+    return engine.repeatEgressUpdate(egressId);
   }
 
   public EgressInfo forceEgressStatus(String egressId, EgressStatus status) {
@@ -281,6 +334,33 @@ public final class LiveKitEmulator implements AutoCloseable {
     }
   }
 
+  /**
+   * A LiveKit restart that loses its state (a single node without a shared store, its egress service with it): every
+   * room, participant and egress is forgotten at once, so ListRooms and ListEgress answer nothing, StopEgress of an
+   * old egress answers 404, and the old egresses never end nor send another webhook. Webhooks already queued are
+   * still delivered. Request counters, recorded deliveries and fault switches are kept.
+   */
+  public void restart() {
+    engine.forgetEverything();
+  }
+
+  /** A restart with {@code downtime} of refused connections first (what the control API's restart call uses). */
+  void restartAfter(Duration downtime) {
+    if (downtime.isZero()) {
+      restart();
+      return;
+    }
+    startOutage();
+    restart();
+    scheduler.schedule(() -> {
+      try {
+        endOutage();
+      } catch (RuntimeException e) {
+        log.warn("LiveKit emulator could not listen again after its restart port={}", port, e);
+      }
+    }, downtime.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** An outage of the given length, ended by a timer (what the control API's outage call uses). */
   void outageFor(Duration duration) {
     startOutage();
@@ -335,6 +415,9 @@ public final class LiveKitEmulator implements AutoCloseable {
     private Duration endingDelay = Duration.ofMillis(500);
     private Duration startSignalTimeout = Duration.ofSeconds(30);
     private Duration webhookRetryBase = Duration.ofSeconds(1);
+    private Duration emptyTimeout = DEFAULT_EMPTY_TIMEOUT;
+    private Duration departureTimeout = DEFAULT_DEPARTURE_TIMEOUT;
+    private Duration egressRetention = DEFAULT_EGRESS_RETENTION;
     private @Nullable Path outputDirectory;
     private @Nullable S3Target defaultS3;
 
@@ -389,6 +472,30 @@ public final class LiveKitEmulator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a room nobody has joined stays open before it closes by itself (room_finished); 300 s by default like
+     * LiveKit's {@code room.empty_timeout}. CreateRoom's {@code emptyTimeout} overrides it for its room.
+     */
+    public Builder emptyTimeout(Duration timeout) {
+      this.emptyTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a room stays open after its last participant (egresses and agents aside) left; 20 s by default like
+     * LiveKit's {@code room.departure_timeout}. CreateRoom's {@code departureTimeout} overrides it for its room.
+     */
+    public Builder departureTimeout(Duration timeout) {
+      this.departureTimeout = timeout;
+      return this;
+    }
+
+    /** How long the info of an ended egress stays listed; 24 h by default like LiveKit's egress store. */
+    public Builder egressRetention(Duration retention) {
+      this.egressRetention = retention;
+      return this;
+    }
+
     /** Where files without upload settings go; a fresh temporary directory by default. */
     public Builder outputDirectory(Path directory) {
       this.outputDirectory = Objects.requireNonNull(directory, "directory");
@@ -421,6 +528,9 @@ public final class LiveKitEmulator implements AutoCloseable {
               endingDelay,
               startSignalTimeout,
               webhookRetryBase,
+              emptyTimeout,
+              departureTimeout,
+              egressRetention,
               output,
               defaultS3));
     }

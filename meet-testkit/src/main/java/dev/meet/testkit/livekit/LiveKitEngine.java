@@ -69,6 +69,11 @@ final class LiveKitEngine {
   private final java.util.concurrent.Executor mediaExecutor;
   private final ScheduledExecutorService scheduler;
 
+  // What rooms opened from now on get, unless CreateRoom gives its own (control API / Java API may change them).
+  private Duration emptyTimeout;
+  private Duration departureTimeout;
+  private Duration egressRetention;
+
   private final Map<String, RoomState> rooms = new LinkedHashMap<>();
   private final Map<String, EgressState> egresses = new LinkedHashMap<>();
   private final List<com.google.protobuf.Message> adminMessages = new ArrayList<>();
@@ -86,6 +91,52 @@ final class LiveKitEngine {
     this.media = media;
     this.mediaExecutor = mediaExecutor;
     this.scheduler = scheduler;
+    this.emptyTimeout = settings.emptyTimeout();
+    this.departureTimeout = settings.departureTimeout();
+    this.egressRetention = settings.egressRetention();
+  }
+
+  // ---------------------------------------------------------------- runtime settings
+
+  synchronized void roomTimeouts(Duration empty, Duration departure) {
+    this.emptyTimeout = EmulatorSettings.requireNotNegative(empty, "emptyTimeout");
+    this.departureTimeout = EmulatorSettings.requireNotNegative(departure, "departureTimeout");
+  }
+
+  synchronized Duration emptyTimeout() {
+    return emptyTimeout;
+  }
+
+  synchronized Duration departureTimeout() {
+    return departureTimeout;
+  }
+
+  synchronized void egressRetention(Duration retention) {
+    this.egressRetention = EmulatorSettings.requireNotNegative(retention, "egressRetention");
+  }
+
+  synchronized Duration egressRetention() {
+    return egressRetention;
+  }
+
+  // ---------------------------------------------------------------- restart
+
+  /**
+   * Forgets every room, participant and egress, as a LiveKit server with its egress service restarted without a
+   * shared store: nothing more happens to them (no egress ends, no file is written, no webhook is sent for them).
+   */
+  synchronized void forgetEverything() {
+    for (RoomState room : rooms.values()) {
+      cancel(room.idleCheck);
+    }
+    for (EgressState egress : egresses.values()) {
+      cancel(egress.activation);
+      cancel(egress.startTimeout);
+      cancel(egress.finish);
+    }
+    log.info("LiveKit restarted: state lost rooms={} egresses={}", rooms.size(), egresses.size());
+    rooms.clear();
+    egresses.clear();
   }
 
   // ---------------------------------------------------------------- rooms
@@ -94,13 +145,10 @@ final class LiveKitEngine {
     String name = requireRoomName(request.getName());
     RoomState room = rooms.get(name);
     if (room == null) {
-      room = openRoom(name);
-      if (request.getEmptyTimeout() > 0) {
-        room.emptyTimeout = request.getEmptyTimeout();
-      }
-      if (request.getDepartureTimeout() > 0) {
-        room.departureTimeout = request.getDepartureTimeout();
-      }
+      room = openRoom(
+          name,
+          request.getEmptyTimeout() > 0 ? Duration.ofSeconds(request.getEmptyTimeout()) : emptyTimeout,
+          request.getDepartureTimeout() > 0 ? Duration.ofSeconds(request.getDepartureTimeout()) : departureTimeout);
       room.maxParticipants = request.getMaxParticipants();
       room.metadata = request.getMetadata();
     }
@@ -123,7 +171,12 @@ final class LiveKitEngine {
 
   /** Closes a room as when its meeting ends: participants leave, egresses end with "Source closed". */
   synchronized void closeRoom(String name) {
+    closeRoom(name, "closed");
+  }
+
+  private void closeRoom(String name, String reason) {
     RoomState room = requireRoomState(name);
+    cancel(room.idleCheck);
     for (ParticipantInfo participant : List.copyOf(room.participants.values())) {
       room.participants.remove(participant.getIdentity());
       emit(room.name, event("participant_left").setRoom(toRoom(room)).setParticipant(participant));
@@ -139,7 +192,7 @@ final class LiveKitEngine {
     }
     rooms.remove(name);
     emit(name, event("room_finished").setRoom(toRoom(room)));
-    log.info("room closed room={}", name);
+    log.info("room closed room={} reason={}", name, reason);
   }
 
   synchronized Room updateRoomMetadata(String name, String metadata) {
@@ -195,9 +248,20 @@ final class LiveKitEngine {
 
   synchronized void removeParticipant(String roomName, String identity) {
     RoomState room = requireRoomState(roomName);
-    ParticipantInfo participant = requireParticipant(room, identity);
-    room.participants.remove(identity);
+    requireParticipant(room, identity);
+    leave(room, identity);
+  }
+
+  /** A participant leaves; when no one but egresses and agents is left, the departure timeout starts. */
+  private void leave(RoomState room, String identity) {
+    ParticipantInfo participant = room.participants.remove(identity);
+    if (participant == null) {
+      return;
+    }
+    // livekit/livekit pkg/rtc/room.go RemoveParticipant: any participant leaving (an egress too) sets leftAt.
+    room.lastLeftAt = Instant.now();
     emit(room.name, event("participant_left").setRoom(toRoom(room)).setParticipant(participant));
+    scheduleIdleCheck(room);
   }
 
   /**
@@ -231,7 +295,7 @@ final class LiveKitEngine {
     }
     RoomState room = rooms.get(roomName);
     if (room == null) {
-      room = openRoom(roomName);
+      room = openRoom(roomName, emptyTimeout, departureTimeout);
     }
     if (room.participants.containsKey(identity)) {
       throw new TwirpError("already_exists", "participant " + identity + " is already in room " + roomName);
@@ -265,6 +329,10 @@ final class LiveKitEngine {
     }
     ParticipantInfo info = participant.build();
     room.participants.put(identity, info);
+    if (room.firstJoinedAt == null) {
+      room.firstJoinedAt = now;
+    }
+    cancel(room.idleCheck);
     emit(room.name, event("participant_joined").setRoom(toRoom(room)).setParticipant(info));
     if (publisher) {
       for (EgressState egress : egressesOf(roomName)) {
@@ -328,6 +396,7 @@ final class LiveKitEngine {
     egresses.put(egressId, egress);
     log.info("egress starting room={} egressId={} filepath={}", room.name, egressId, filepath);
     emit(egressId, egressEvent("egress_started", egress.info));
+    joinRecorder(room, egressId);
     if (!faults.egressStuckInStarting()) {
       egress.activation =
           scheduler.schedule(() -> activateAfterDelay(egressId), millis(settings.activationDelay()), TimeUnit.MILLISECONDS);
@@ -346,6 +415,9 @@ final class LiveKitEngine {
     switch (egress.info.getStatus()) {
       case EGRESS_STARTING -> terminate(egress, EgressStatus.EGRESS_ABORTED, ABORTED_STOP_BEFORE_START, 412, "");
       case EGRESS_ACTIVE -> beginEnding(egress, REASON_STOP_API);
+      // livekit/egress controller.go SendEOS runs once: a second stop changes nothing and the handler
+      // (handler_rpc.go StopEgress) answers the egress's info as it is.
+      case EGRESS_ENDING -> { }
       default ->
           throw TwirpError.failedPrecondition(
               "egress with status " + egress.info.getStatus().name() + " cannot be stopped");
@@ -361,6 +433,7 @@ final class LiveKitEngine {
       }
       return List.of(egress.info);
     }
+    forgetExpiredEgresses();
     List<EgressInfo> result = new ArrayList<>();
     for (EgressState egress : egresses.values()) {
       if (!roomName.isEmpty() && !roomName.equals(egress.info.getRoomName())) {
@@ -392,12 +465,48 @@ final class LiveKitEngine {
     return egress.info;
   }
 
+  /**
+   * Forgets the egresses that ended longer than the retention ago, as LiveKit's egress store does (livekit/livekit
+   * pkg/service/redisstore.go CleanEndedEgress: 24 h after the end, swept every 30 min; here checked on every read).
+   */
+  private void forgetExpiredEgresses() {
+    long cutoff = nanos(Instant.now().minus(egressRetention));
+    egresses.values().removeIf(e -> isTerminal(e.info.getStatus()) && e.info.getEndedAt() <= cutoff);
+  }
+
   synchronized Optional<EgressInfo> egress(String egressId) {
+    forgetExpiredEgresses();
     return Optional.ofNullable(egresses.get(egressId)).map(e -> e.info);
   }
 
   synchronized List<EgressInfo> egresses() {
+    forgetExpiredEgresses();
     return egresses.values().stream().map(e -> e.info).toList();
+  }
+
+  /**
+   * Sends {@code egress_updated} again with the same status and a newer {@code updatedAt}, as real egress does
+   * whenever its info changes without a new status (livekit/egress controller.go: a second end of stream, stream and
+   * backup-storage updates; livekit/livekit pkg/service/ioservice.go UpdateEgress sends egress_updated for every
+   * ACTIVE or ENDING update).
+   *
+   * @throws TwirpError failed_precondition when the egress is not ACTIVE or ENDING
+   */
+  synchronized EgressInfo repeatEgressUpdate(String egressId) {
+    EgressState egress = requireEgress(egressId);
+    EgressStatus status = egress.info.getStatus();
+    if (status != EgressStatus.EGRESS_ACTIVE && status != EgressStatus.EGRESS_ENDING) {
+      throw TwirpError.failedPrecondition("egress with status " + status.name() + " sends no egress_updated");
+    }
+    repeatUpdate(egress);
+    return egress.info;
+  }
+
+  private void repeatUpdate(EgressState egress) {
+    // Strictly newer, even within the clock's resolution: receivers order updates by it.
+    long updatedAt = Math.max(nanos(Instant.now()), egress.info.getUpdatedAt() + 1);
+    egress.info = egress.info.toBuilder().setUpdatedAt(updatedAt).build();
+    emit(egress.info.getEgressId(), egressEvent("egress_updated", egress.info));
   }
 
   /** Drives an egress to a state, as the real egress would on its own (control API). */
@@ -421,8 +530,7 @@ final class LiveKitEngine {
           throw TwirpError.failedPrecondition("an egress that never started cannot complete");
         }
         if (current == EgressStatus.EGRESS_ACTIVE) {
-          egress.endReason = REASON_STOP_API;
-          setStatus(egress, EgressStatus.EGRESS_ENDING);
+          markEnding(egress, REASON_STOP_API);
         }
         finishLater(egress, EgressStatus.EGRESS_COMPLETE, Duration.ZERO);
       }
@@ -480,10 +588,37 @@ final class LiveKitEngine {
   }
 
   private void beginEnding(EgressState egress, String reason) {
-    egress.endReason = reason;
-    setStatus(egress, EgressStatus.EGRESS_ENDING);
+    markEnding(egress, reason);
     log.info("egress ending room={} egressId={} {}", egress.info.getRoomName(), egress.info.getEgressId(), reason);
     finishLater(egress, EgressStatus.EGRESS_COMPLETE, settings.endingDelay());
+  }
+
+  /**
+   * The end of stream, as livekit/egress {@code controller.go SendEOS} sends it: the end reason goes into
+   * {@code details}, the status becomes ENDING (egress_updated), and then, for a web source, the file's end time and
+   * duration are set from now; all of it before StopEgress answers, so the stop's answer carries them (the ENDING
+   * webhook, sent before the times are set, does not).
+   */
+  private void markEnding(EgressState egress, String reason) {
+    egress.endReason = reason;
+    egress.info = egress.info.toBuilder().setDetails(reason).build();
+    setStatus(egress, EgressStatus.EGRESS_ENDING);
+    egress.endOfStreamAt = Instant.now();
+    egress.info = withFileTimes(egress.info, egress.info.getStartedAt(), nanos(egress.endOfStreamAt));
+  }
+
+  /** The info with its file result's start, end and duration set (the deprecated {@code file} too). */
+  private static EgressInfo withFileTimes(EgressInfo info, long startedAtNanos, long endedAtNanos) {
+    if (info.getFileResultsCount() == 0) {
+      return info;
+    }
+    long started = startedAtNanos == 0 ? endedAtNanos : startedAtNanos;
+    FileInfo file = info.getFileResults(0).toBuilder()
+        .setStartedAt(started)
+        .setEndedAt(endedAtNanos)
+        .setDuration(Math.max(0, endedAtNanos - started))
+        .build();
+    return info.toBuilder().setFileResults(0, file).setFile(file).build();
   }
 
   private void finishLater(EgressState egress, EgressStatus finalStatus, Duration delay) {
@@ -499,6 +634,7 @@ final class LiveKitEngine {
     EgressState egress;
     Instant endedAt = Instant.now();
     long startedAtNanos;
+    @Nullable Instant endOfStream;
     synchronized (this) {
       egress = egresses.get(egressId);
       if (egress == null || isTerminal(egress.info.getStatus()) || egress.finishing) {
@@ -506,8 +642,11 @@ final class LiveKitEngine {
       }
       egress.finishing = true;
       startedAtNanos = egress.info.getStartedAt();
+      endOfStream = egress.endOfStreamAt;
     }
-    long durationNanos = Math.max(0, nanos(endedAt) - startedAtNanos);
+    // The file ends where its stream ended (the end of stream of a stop or a closed room), not when it is written.
+    long fileEndNanos = endOfStream == null ? nanos(endedAt) : nanos(endOfStream);
+    long durationNanos = Math.max(0, fileEndNanos - startedAtNanos);
     @Nullable FileInfo file = null;
     @Nullable String failure = null;
     if (egress.file != null && egress.filepath != null) {
@@ -518,7 +657,7 @@ final class LiveKitEngine {
             FileInfo.newBuilder()
                 .setFilename(egress.filepath)
                 .setStartedAt(startedAtNanos)
-                .setEndedAt(nanos(endedAt))
+                .setEndedAt(fileEndNanos)
                 .setDuration(durationNanos)
                 .setSize(written.size())
                 .setLocation(written.location())
@@ -529,7 +668,8 @@ final class LiveKitEngine {
       }
     }
     synchronized (this) {
-      if (isTerminal(egress.info.getStatus())) {
+      if (isTerminal(egress.info.getStatus()) || egresses.get(egressId) != egress) {
+        // Ended meanwhile, or forgotten by a restart.
         return;
       }
       if (failure != null) {
@@ -575,15 +715,101 @@ final class LiveKitEngine {
     egress.info = egress.info.toBuilder().setStatus(status).setUpdatedAt(nanos(Instant.now())).build();
     String event = isTerminal(status) ? "egress_ended" : "egress_updated";
     emit(egress.info.getEgressId(), egressEvent(event, egress.info));
+    if (!isTerminal(status) && faults.repeatEgressUpdates()) {
+      repeatUpdate(egress);
+    }
+    if (isTerminal(status)) {
+      RoomState room = rooms.get(egress.info.getRoomName());
+      if (room != null && room.sid.equals(egress.info.getRoomId())) {
+        leave(room, egress.info.getEgressId());
+      }
+    }
+  }
+
+  /**
+   * The room composite egress's recorder joins the room as LiveKit's egress does (livekit/protocol
+   * {@code egress.BuildEgressToken}): identity = egress id, hidden recorder that subscribes and publishes nothing,
+   * kind EGRESS. Like every agent or egress it is "dependent" (livekit/livekit pkg/rtc/participant.go IsDependent):
+   * it neither counts in {@code numParticipants} nor keeps the room open.
+   */
+  private void joinRecorder(RoomState room, String egressId) {
+    Instant now = Instant.now();
+    ParticipantInfo recorder =
+        ParticipantInfo.newBuilder()
+            .setSid(Ids.next("PA_"))
+            .setIdentity(egressId)
+            .setState(ParticipantInfo.State.ACTIVE)
+            .setJoinedAt(now.getEpochSecond())
+            .setJoinedAtMs(now.toEpochMilli())
+            .setVersion(1)
+            .setKind(ParticipantInfo.Kind.EGRESS)
+            .setPermission(
+                ParticipantPermission.newBuilder()
+                    .setCanSubscribe(true)
+                    .setHidden(true)
+                    .setRecorder(true))
+            .build();
+    room.participants.put(egressId, recorder);
+    emit(room.name, event("participant_joined").setRoom(toRoom(room)).setParticipant(recorder));
+  }
+
+  private static boolean isDependent(ParticipantInfo participant) {
+    return participant.getKind() == ParticipantInfo.Kind.EGRESS
+        || participant.getKind() == ParticipantInfo.Kind.AGENT
+        || participant.getPermission().getRecorder()
+        || participant.getPermission().getAgent();
+  }
+
+  // ---------------------------------------------------------------- rooms closing by themselves
+
+  /**
+   * Plans the idle check of a room that has no one but egresses and agents in it, as livekit/livekit
+   * pkg/rtc/room.go {@code CloseIfEmpty} decides it (LiveKit runs it every second; this runs it when due): once
+   * someone has joined, the departure timeout counts from the last leave (time to reconnect); before that, the empty
+   * timeout counts from the room's creation.
+   */
+  private void scheduleIdleCheck(RoomState room) {
+    cancel(room.idleCheck);
+    if (room.participants.values().stream().anyMatch(p -> !isDependent(p))) {
+      return;
+    }
+    Instant deadline = idleDeadline(room);
+    long delayNanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
+    String name = room.name;
+    String sid = room.sid;
+    room.idleCheck = scheduler.schedule(() -> closeIfIdle(name, sid), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static Instant idleDeadline(RoomState room) {
+    if (room.firstJoinedAt != null && room.lastLeftAt != null) {
+      return room.lastLeftAt.plus(room.departureTimeout);
+    }
+    return room.createdAt.plus(room.emptyTimeout);
+  }
+
+  private void closeIfIdle(String name, String sid) {
+    synchronized (this) {
+      RoomState room = rooms.get(name);
+      if (room == null || !room.sid.equals(sid)
+          || room.participants.values().stream().anyMatch(p -> !isDependent(p))) {
+        return;
+      }
+      if (Instant.now().isBefore(idleDeadline(room))) {
+        scheduleIdleCheck(room);
+        return;
+      }
+      closeRoom(name, room.firstJoinedAt != null && room.lastLeftAt != null ? "departure timeout" : "empty timeout");
+    }
   }
 
   // ---------------------------------------------------------------- helpers
 
-  private RoomState openRoom(String name) {
-    RoomState room = new RoomState(Ids.next("RM_"), name, Instant.now());
+  private RoomState openRoom(String name, Duration empty, Duration departure) {
+    RoomState room = new RoomState(Ids.next("RM_"), name, Instant.now(), empty, departure);
     rooms.put(name, room);
     emit(name, event("room_started").setRoom(toRoom(room)));
     log.info("room started room={}", name);
+    scheduleIdleCheck(room);
     return room;
   }
 
@@ -608,13 +834,14 @@ final class LiveKitEngine {
     return Room.newBuilder()
         .setSid(room.sid)
         .setName(room.name)
-        .setEmptyTimeout(room.emptyTimeout)
-        .setDepartureTimeout(room.departureTimeout)
+        .setEmptyTimeout(seconds(room.emptyTimeout))
+        .setDepartureTimeout(seconds(room.departureTimeout))
         .setMaxParticipants(room.maxParticipants)
         .setCreationTime(room.createdAt.getEpochSecond())
         .setCreationTimeMs(room.createdAt.toEpochMilli())
         .setMetadata(room.metadata)
-        .setNumParticipants(room.participants.size())
+        // livekit/livekit pkg/rtc/room.go updateProto: egresses and agents are not counted.
+        .setNumParticipants((int) room.participants.values().stream().filter(p -> !isDependent(p)).count())
         .setNumPublishers((int) room.participants.values().stream().filter(ParticipantInfo::getIsPublisher).count())
         .setActiveRecording(recording)
         .build();
@@ -648,6 +875,7 @@ final class LiveKitEngine {
   }
 
   private EgressState requireEgress(String egressId) {
+    forgetExpiredEgresses();
     EgressState egress = egresses.get(egressId);
     if (egress == null) {
       throw TwirpError.notFound("egress does not exist");
@@ -721,6 +949,12 @@ final class LiveKitEngine {
     return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
   }
 
+  /** A timeout as the Room message carries it: whole seconds, rounded up. */
+  private static int seconds(Duration duration) {
+    long seconds = duration.getSeconds() + (duration.getNano() > 0 ? 1 : 0);
+    return (int) Math.min(Integer.MAX_VALUE, seconds);
+  }
+
   private static long millis(Duration duration) {
     return duration.toMillis();
   }
@@ -735,16 +969,22 @@ final class LiveKitEngine {
     final String sid;
     final String name;
     final Instant createdAt;
-    int emptyTimeout = 300;
-    int departureTimeout = 20;
+    final Duration emptyTimeout;
+    final Duration departureTimeout;
     int maxParticipants;
     String metadata = "";
     final Map<String, ParticipantInfo> participants = new LinkedHashMap<>();
+    /** When the first participant other than an egress or agent joined, or null. */
+    @Nullable Instant firstJoinedAt;
+    @Nullable Instant lastLeftAt;
+    @Nullable ScheduledFuture<?> idleCheck;
 
-    RoomState(String sid, String name, Instant createdAt) {
+    RoomState(String sid, String name, Instant createdAt, Duration emptyTimeout, Duration departureTimeout) {
       this.sid = sid;
       this.name = name;
       this.createdAt = createdAt;
+      this.emptyTimeout = emptyTimeout;
+      this.departureTimeout = departureTimeout;
     }
 
     boolean hasPublisher() {
@@ -758,6 +998,8 @@ final class LiveKitEngine {
     final @Nullable String filepath;
     String endReason = "";
     boolean waitingForPublisher;
+    /** When the end of stream was sent (stop, room closed), or null: the file's end time. */
+    @Nullable Instant endOfStreamAt;
     /** The file is being written: a second finish (a forced COMPLETE meanwhile) must not write it again. */
     boolean finishing;
     @Nullable ScheduledFuture<?> activation;

@@ -72,9 +72,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not reproduced: JSON key order and escaping (Go's protojson writes fields in declaration order and adds random
  * whitespace on purpose; this writes them in field-number order through protobuf-java's {@link JsonFormat}); both
- * are the same JSON to any parser, and the signature covers the exact bytes either way. Requests time out after
- * {@value #REQUEST_TIMEOUT_SECONDS} s (LiveKit waits forever), so a receiver that never answers cannot hold a queue
- * for the rest of a test run.
+ * are the same JSON to any parser, and the signature covers the exact bytes either way.
+ *
+ * <p>Like LiveKit, a request has no timeout (resource_url_notifier.go sets the HTTP client's timeout only when
+ * {@code ClientTimeout} is configured, and LiveKit's server configures none): a receiver that accepts the
+ * connection and never answers holds its queue (and only its queue) until it answers or the emulator closes.
  *
  * <p>Faults are read from {@link Faults} while running: a dropped or delayed event name when the event is
  * dispatched, duplication and token corruption when its delivery to a target starts.
@@ -99,7 +101,6 @@ final class WebhookDispatcher implements AutoCloseable {
   static final String CONTENT_TYPE = "application/webhook+json";
   static final String USER_AGENT = "LiveKit";
 
-  private static final int REQUEST_TIMEOUT_SECONDS = 30;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   /** LiveKit's ids are 12 characters of shortuuid's base-57 alphabet after the prefix ({@code utils/guid}). */
@@ -387,14 +388,7 @@ final class WebhookDispatcher implements AutoCloseable {
       return;
     }
     unit.attempt++;
-    HttpRequest request =
-        HttpRequest.newBuilder(unit.target)
-            .timeout(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS))
-            .header("Authorization", Objects.requireNonNull(unit.authorization))
-            .header("Content-Type", CONTENT_TYPE)
-            .header("User-Agent", USER_AGENT)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(unit.payload.body()))
-            .build();
+    HttpRequest request = request(unit.target, Objects.requireNonNull(unit.authorization), unit.payload.body());
     try {
       // Async: the JDK completes sendAsync on the common pool (a new thread per task on small machines); our own
       // threads keep the work bounded and named.
@@ -403,6 +397,16 @@ final class WebhookDispatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       attempted(unit, null, e);
     }
+  }
+
+  /** One delivery attempt's request: no timeout, as LiveKit's notifier sets none. */
+  static HttpRequest request(URI target, String authorization, byte[] body) {
+    return HttpRequest.newBuilder(target)
+        .header("Authorization", authorization)
+        .header("Content-Type", CONTENT_TYPE)
+        .header("User-Agent", USER_AGENT)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
   }
 
   private void attempted(Unit unit, @Nullable HttpResponse<Void> response, @Nullable Throwable error) {

@@ -44,6 +44,9 @@ class EmulatorMainTest {
         "--ending-delay", "2s",
         "--start-signal-timeout", "1m",
         "--webhook-retry-base", "PT0.5S",
+        "--empty-timeout", "5s",
+        "--departure-timeout", "750ms",
+        "--egress-retention", "PT24H",
         "--output-dir", output.toString()});
 
     assertThat(options.port()).isZero();
@@ -56,13 +59,17 @@ class EmulatorMainTest {
     assertThat(options.endingDelay()).isEqualTo(Duration.ofSeconds(2));
     assertThat(options.startSignalTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(options.webhookRetryBase()).isEqualTo(Duration.ofMillis(500));
+    assertThat(options.emptyTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(options.departureTimeout()).isEqualTo(Duration.ofMillis(750));
+    assertThat(options.egressRetention()).isEqualTo(Duration.ofHours(24));
     assertThat(options.outputDirectory()).isEqualTo(output);
   }
 
   @Test
   void theParsedBuilderMakesAnEmulatorWithThoseSettings() {
     LiveKitEmulator.Builder builder = EmulatorMain.parse(new String[] {
-        "--port", "0", "--api-key", "key1", "--api-secret", "secret1", "--output-dir", output.toString()});
+        "--port", "0", "--api-key", "key1", "--api-secret", "secret1", "--output-dir", output.toString(),
+        "--empty-timeout", "7s", "--departure-timeout", "3s", "--egress-retention", "1m"});
 
     try (LiveKitEmulator emulator = builder.build().start()) {
       assertThat(emulator.apiKey()).isEqualTo("key1");
@@ -70,6 +77,9 @@ class EmulatorMainTest {
       assertThat(emulator.outputDirectory()).isEqualTo(output);
       assertThat(emulator.port()).isPositive();
       assertThat(emulator.url()).isEqualTo("http://127.0.0.1:" + emulator.port());
+      assertThat(emulator.emptyTimeout()).isEqualTo(Duration.ofSeconds(7));
+      assertThat(emulator.departureTimeout()).isEqualTo(Duration.ofSeconds(3));
+      assertThat(emulator.egressRetention()).isEqualTo(Duration.ofMinutes(1));
     }
   }
 
@@ -140,6 +150,9 @@ class EmulatorMainTest {
       "--ending-delay|-1s",
       "--start-signal-timeout|10",
       "--webhook-retry-base|2h",
+      "--empty-timeout|-1s",
+      "--departure-timeout|soon",
+      "--egress-retention|10",
       "--webhook-url|not a url",
       "--webhook-url|ftp://example.com/hook",
       "--webhook-url|/relative/hook",

@@ -205,7 +205,9 @@ class LiveKitEmulatorControlApiTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(MAPPER.readTree(response.body())).isEqualTo(MAPPER.readTree("""
         {"duplicateWebhooks":false,"webhookToken":"NONE","egressStuckInStarting":false,
-         "stopEgressUnavailable":false,"startEgressNotEnoughCpu":false,"dropEvents":[],"delayEventsMillis":{}}
+         "stopEgressUnavailable":false,"startEgressNotEnoughCpu":false,"repeatEgressUpdates":false,
+         "dropEvents":[],"delayEventsMillis":{},
+         "delayRequestMillis":{},"delayAnswerMillis":{},"loseAnswers":{}}
         """));
   }
 
@@ -273,6 +275,81 @@ class LiveKitEmulatorControlApiTest {
     assertThat(livekit.faults().webhookToken()).isEqualTo(WebhookTokenFault.NONE);
   }
 
+  @Test
+  void puttingMethodFaultsArmsLatencyAndLostAnswers() throws Exception {
+    HttpResponse<String> response = call("PUT", "/emulator/faults", """
+        {"delayRequestMillis":{"Egress/StopEgress":250},"delayAnswerMillis":{"*":100},
+         "loseAnswers":{"Egress/StartRoomCompositeEgress":"UNAVAILABLE"}}
+        """);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    Faults faults = livekit.faults();
+    assertThat(faults.requestDelayOf("Egress/StopEgress")).isEqualTo(Duration.ofMillis(250));
+    assertThat(faults.answerDelayOf("RoomService/ListRooms")).isEqualTo(Duration.ofMillis(100));
+    assertThat(faults.lostAnswerOf("Egress/StartRoomCompositeEgress")).isEqualTo(LostAnswer.UNAVAILABLE);
+    JsonNode shown = MAPPER.readTree(response.body());
+    assertThat(shown.path("delayRequestMillis").path("Egress/StopEgress").asLong()).isEqualTo(250);
+    assertThat(shown.path("delayAnswerMillis").path("*").asLong()).isEqualTo(100);
+    assertThat(shown.path("loseAnswers").path("Egress/StartRoomCompositeEgress").asText()).isEqualTo("UNAVAILABLE");
+  }
+
+  @Test
+  void aLostAnswerArmedOverTheControlApiLosesTheSdksAnswerButCreatesTheEgress() throws Exception {
+    livekit.addParticipant("room-a", "alice", true);
+    call("PUT", "/emulator/faults", "{\"loseAnswers\":{\"Egress/StartRoomCompositeEgress\":\"UNAVAILABLE\"}}");
+    EgressServiceClient egress = EgressServiceClient.createClient(livekit.url(), livekit.apiKey(), livekit.apiSecret());
+
+    Response<EgressInfo> response = egress.startRoomCompositeEgress("room-a",
+        EncodedFileOutput.newBuilder().setFilepath("room-a.mp4").build()).execute();
+
+    assertThat(response.code()).isEqualTo(503);
+    assertThat(livekit.egresses()).hasSize(1);
+  }
+
+  @Test
+  void aLostAnswerOrDelaySetToNoneOrZeroOverTheControlApiIsRemoved() throws Exception {
+    livekit.faults().loseAnswer("Egress/StopEgress", LostAnswer.TIMEOUT).delayAnswer("*", Duration.ofSeconds(1));
+
+    HttpResponse<String> response = call("PUT", "/emulator/faults",
+        "{\"loseAnswers\":{\"Egress/StopEgress\":\"NONE\"},\"delayAnswerMillis\":{\"*\":0}}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(livekit.faults().lostAnswers()).isEmpty();
+    assertThat(livekit.faults().answerDelaysMillis()).isEmpty();
+  }
+
+  @Test
+  void aMethodFaultOnAnUnknownMethodIsABadRequestNamingIt() throws Exception {
+    HttpResponse<String> response = call("PUT", "/emulator/faults",
+        "{\"duplicateWebhooks\":true,\"delayAnswerMillis\":{\"Egress/StartEgress\":100}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(MAPPER.readTree(response.body()).path("msg").asText())
+        .contains("delayAnswerMillis").contains("Egress/StartEgress");
+    assertThat(livekit.faults().duplicateWebhooks()).isFalse();
+    assertThat(livekit.faults().answerDelaysMillis()).isEmpty();
+  }
+
+  @Test
+  void anUnknownWayOfLosingAnAnswerIsABadRequest() throws Exception {
+    HttpResponse<String> response = call("PUT", "/emulator/faults",
+        "{\"loseAnswers\":{\"Egress/StopEgress\":\"SOMETIMES\"}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(MAPPER.readTree(response.body()).path("msg").asText()).contains("loseAnswers.Egress/StopEgress");
+    assertThat(livekit.faults().lostAnswers()).isEmpty();
+  }
+
+  @Test
+  void aNegativeMethodDelayIsABadRequest() throws Exception {
+    HttpResponse<String> response = call("PUT", "/emulator/faults",
+        "{\"delayRequestMillis\":{\"Egress/StopEgress\":-5}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(MAPPER.readTree(response.body()).path("msg").asText()).contains("delayRequestMillis.Egress/StopEgress");
+    assertThat(livekit.faults().requestDelaysMillis()).isEmpty();
+  }
+
   // ------------------------------------------------------------------ egress
 
   @Test
@@ -299,6 +376,34 @@ class LiveKitEmulatorControlApiTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(livekit.egress(id).orElseThrow().getStatus()).isEqualTo(EgressStatus.EGRESS_ACTIVE);
+  }
+
+  @Test
+  void repeatingAnEgressUpdateSendsTheSameStatusWithANewerUpdatedAt() throws Exception {
+    livekit.addParticipant("room-r", "alice", true);
+    EgressServiceClient egress = EgressServiceClient.createClient(livekit.url(), livekit.apiKey(), livekit.apiSecret());
+    String id = egress.startRoomCompositeEgress("room-r",
+        EncodedFileOutput.newBuilder().setFilepath("room-r.mp4").build()).execute().body().getEgressId();
+    WebhookEvent active = sink.await(e -> e.getEvent().equals("egress_updated")
+        && e.getEgressInfo().getEgressId().equals(id), WAIT);
+
+    HttpResponse<String> response = call("POST", "/emulator/egress/" + id + "/update", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    WebhookEvent again = sink.await("egress_updated", id, WAIT);
+    assertThat(again.getEgressInfo().getStatus()).isEqualTo(EgressStatus.EGRESS_ACTIVE);
+    assertThat(again.getEgressInfo().getUpdatedAt()).isGreaterThan(active.getEgressInfo().getUpdatedAt());
+    assertThat(again.getId()).isNotEqualTo(active.getId());
+  }
+
+  @Test
+  void repeatingTheUpdateOfAStartingEgressIsAFailedPrecondition() throws Exception {
+    String id = startEgress("room-a");
+
+    HttpResponse<String> response = call("POST", "/emulator/egress/" + id + "/update", null);
+
+    assertThat(response.statusCode()).isEqualTo(412);
+    assertThat(MAPPER.readTree(response.body()).path("msg").asText()).contains("EGRESS_STARTING");
   }
 
   @Test
@@ -392,7 +497,7 @@ class LiveKitEmulatorControlApiTest {
   void anOutageRefusesConnectionsForItsLengthAndThenEnds() throws Exception {
     livekit.createRoom("room-a");
 
-    HttpResponse<String> response = call("POST", "/emulator/outage", "{\"millis\":300}");
+    HttpResponse<String> response = call("POST", "/emulator/outage", "{\"millis\":1000}");
 
     assertThat(response.statusCode()).isEqualTo(202);
     await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(this::connectionRefused);

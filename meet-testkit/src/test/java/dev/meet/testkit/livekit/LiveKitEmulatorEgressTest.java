@@ -151,6 +151,51 @@ class LiveKitEmulatorEgressTest {
   }
 
   @Test
+  void stopAnswersEndingWithTheEndReasonAndTheFilesTimesAlreadySet() throws Exception {
+    livekit.addParticipant("room-s", "alice", true);
+    String id = startIn("room-s").getEgressId();
+    EgressInfo active = sink.await("egress_updated", id, WAIT).getEgressInfo();
+
+    EgressInfo stopping = egress.stopEgress(id).execute().body();
+
+    assertThat(stopping.getStatus()).isEqualTo(EgressStatus.EGRESS_ENDING);
+    assertThat(stopping.getDetails()).isEqualTo("End reason: StopEgress API");
+    var file = stopping.getFileResults(0);
+    assertThat(file.getStartedAt()).isEqualTo(active.getStartedAt());
+    assertThat(file.getEndedAt()).isGreaterThan(file.getStartedAt());
+    assertThat(file.getDuration()).isEqualTo(file.getEndedAt() - file.getStartedAt());
+    assertThat(stopping.getFile().getDuration()).isEqualTo(file.getDuration());
+    // The file keeps the end time of the stop; the egress ends later, once the file is written.
+    EgressInfo done = sink.await("egress_ended", id, WAIT).getEgressInfo();
+    assertThat(done.getFileResults(0).getEndedAt()).isEqualTo(file.getEndedAt());
+    assertThat(done.getFileResults(0).getDuration()).isEqualTo(file.getDuration());
+    assertThat(done.getEndedAt()).isGreaterThanOrEqualTo(file.getEndedAt());
+  }
+
+  @Test
+  void stoppingAnEndingEgressAgainAnswersItsInfo() throws Exception {
+    try (WebhookSink slowSink = new WebhookSink("devkey", "secret");
+        LiveKitEmulator slow = TestEmulators.fast(slowSink, output).endingDelay(Duration.ofSeconds(30)).build().start()) {
+      EgressServiceClient client = EgressServiceClient.createClient(slow.url(), slow.apiKey(), slow.apiSecret());
+      slow.addParticipant("room-t", "alice", true);
+      String id = client.startRoomCompositeEgress("room-t", file("room-t")).execute().body().getEgressId();
+      slowSink.await("egress_updated", id, WAIT);
+      EgressInfo first = client.stopEgress(id).execute().body();
+
+      Response<EgressInfo> again = client.stopEgress(id).execute();
+
+      assertThat(again.code()).isEqualTo(200);
+      assertThat(again.body().getStatus()).isEqualTo(EgressStatus.EGRESS_ENDING);
+      assertThat(again.body().getDetails()).isEqualTo("End reason: StopEgress API");
+      assertThat(again.body().getFileResults(0).getEndedAt()).isEqualTo(first.getFileResults(0).getEndedAt());
+      slow.awaitWebhooksIdle(WAIT);
+      assertThat(slowSink.all().stream()
+          .filter(r -> r.event() != null && r.event().getEgressInfo().getStatus() == EgressStatus.EGRESS_ENDING))
+          .as("the end of stream is sent once").hasSize(1);
+    }
+  }
+
+  @Test
   void stoppingAnEndedEgressIsAFailedPrecondition() throws Exception {
     livekit.addParticipant("room-e", "alice", true);
     String id = startIn("room-e").getEgressId();

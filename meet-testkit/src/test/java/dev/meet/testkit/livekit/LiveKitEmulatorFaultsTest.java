@@ -103,6 +103,27 @@ class LiveKitEmulatorFaultsTest {
     assertThat(egressStatuses(id)).containsExactly(EgressStatus.EGRESS_STARTING, EgressStatus.EGRESS_ABORTED);
   }
 
+  @Test
+  void repeatedEgressUpdatesArriveTwiceWithTheSameStatusAndANewerUpdatedAt() throws Exception {
+    livekit.faults().repeatEgressUpdates(true);
+    livekit.addParticipant("room-a", "alice", true);
+    String id = startIn("room-a");
+    awaitActive(id);
+
+    egress.stopEgress(id).execute();
+    sink.await("egress_ended", id, WAIT);
+
+    List<WebhookEvent> updates = sink.all().stream()
+        .filter(r -> r.event() != null && r.event().getEvent().equals("egress_updated"))
+        .map(WebhookSink.Received::event)
+        .toList();
+    assertThat(updates).extracting(e -> e.getEgressInfo().getStatus()).containsExactly(
+        EgressStatus.EGRESS_ACTIVE, EgressStatus.EGRESS_ACTIVE, EgressStatus.EGRESS_ENDING, EgressStatus.EGRESS_ENDING);
+    assertThat(updates.get(1).getEgressInfo().getUpdatedAt()).isGreaterThan(updates.get(0).getEgressInfo().getUpdatedAt());
+    assertThat(updates.get(3).getEgressInfo().getUpdatedAt()).isGreaterThan(updates.get(2).getEgressInfo().getUpdatedAt());
+    assertThat(updates).extracting(WebhookEvent::getId).doesNotHaveDuplicates();
+  }
+
   // ------------------------------------------------------------------ webhook faults
 
   @Test

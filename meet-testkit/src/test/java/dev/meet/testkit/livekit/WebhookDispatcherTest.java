@@ -255,6 +255,12 @@ class WebhookDispatcherTest {
   }
 
   @Test
+  void aDeliveryHasNoTimeoutAsLiveKitSetsNone() {
+    // A receiver that never answers holds its queue for good, as with LiveKit: nothing gives up on it.
+    assertThat(WebhookDispatcher.request(receiver.uri(), "token", new byte[] {'{', '}'}).timeout()).isEmpty();
+  }
+
+  @Test
   void aTargetThatRefusesConnectionsDoesNotHoldBackAnotherTarget() throws Exception {
     URI refusing = refusingTarget();
     WebhookDispatcher dispatcher = dispatcher(List.of(refusing, receiver.uri()), Duration.ofMillis(100));
