@@ -106,11 +106,13 @@ public final class RecordingEncoding {
       }
       return new Options(
           new Video(integer(video, "width", "encoding.video.width"), integer(video, "height", "encoding.video.height"),
-              integer(video, "framerate", "encoding.video.framerate"), text(video, "codec", "encoding.video.codec", "H264_MAIN"),
+              integer(video, "framerate", "encoding.video.framerate"),
+              text(video, "codec", "encoding.video.codec", "H264_MAIN"),
               integer(video, "bitrate", "encoding.video.bitrate"),
               number(video, "keyFrameInterval", "encoding.video.keyFrameInterval", 4),
               optionalInteger(video, "depth", "encoding.video.depth")),
-          new Audio(text(audio, "codec", "encoding.audio.codec", "OPUS"), integer(audio, "bitrate", "encoding.audio.bitrate"),
+          new Audio(text(audio, "codec", "encoding.audio.codec", "OPUS"),
+              integer(audio, "bitrate", "encoding.audio.bitrate"),
               integer(audio, "frequency", "encoding.audio.frequency")));
     }
   }

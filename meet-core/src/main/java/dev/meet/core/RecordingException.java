@@ -45,6 +45,8 @@ public class RecordingException extends RuntimeException {
     NOT_STREAMABLE(409),
     /** The manager is closed. */
     CLOSED(503),
+    /** The caller cancelled the start or interrupted its thread; the egress it had started was stopped. */
+    CANCELLED(503),
     /** A failure nobody foresaw (a bug); the message and the log say what. */
     INTERNAL_ERROR(500);
 

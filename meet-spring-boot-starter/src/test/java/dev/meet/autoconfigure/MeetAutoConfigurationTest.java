@@ -169,10 +169,10 @@ class MeetAutoConfigurationTest {
       assertThat(context.getBean(LiveKitSettings.class)).isEqualTo(new LiveKitSettings(LIVEKIT.emulator().url(),
           LIVEKIT.emulator().apiKey(), LIVEKIT.emulator().apiSecret(), Duration.ofSeconds(10)));
       assertThat(context.getBean(RecordingManager.class))
-          .hasFieldOrPropertyWithValue("startTimeout", Duration.ofSeconds(30))
-          .hasFieldOrPropertyWithValue("lockTtl", Duration.ofHours(6))
-          .hasFieldOrPropertyWithValue("collectorInterval", Duration.ofMinutes(1))
-          .hasFieldOrPropertyWithValue("collectorGrace", Duration.ofSeconds(60))
+          .hasFieldOrPropertyWithValue("settings.startTimeout", Duration.ofSeconds(30))
+          .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(6))
+          .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofMinutes(1))
+          .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(60))
           .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(60));
       assertThat(context.getBean(MeetLifecycle.class).isRunning()).isTrue();
     });
@@ -219,12 +219,12 @@ class MeetAutoConfigurationTest {
         "meet.collectors.interval=10s", "meet.collectors.grace=45s", "meet.instance-id=instance-7",
         "meet.livekit.webhook.leeway=5s", "meet.livekit.call-timeout=3s").run(context -> {
           assertThat(context.getBean(RecordingManager.class))
-              .hasFieldOrPropertyWithValue("startTimeout", Duration.ofSeconds(5))
-              .hasFieldOrPropertyWithValue("lockTtl", Duration.ofHours(2))
-              .hasFieldOrPropertyWithValue("collectorInterval", Duration.ofSeconds(10))
-              .hasFieldOrPropertyWithValue("collectorGrace", Duration.ofSeconds(45))
+              .hasFieldOrPropertyWithValue("settings.startTimeout", Duration.ofSeconds(5))
+              .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(2))
+              .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofSeconds(10))
+              .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(45))
               .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(5))
-              .hasFieldOrPropertyWithValue("instanceId", "instance-7");
+              .hasFieldOrPropertyWithValue("settings.instanceId", "instance-7");
           assertThat(context.getBean(LiveKitSettings.class).callTimeout()).isEqualTo(Duration.ofSeconds(3));
         });
   }

@@ -6,7 +6,6 @@ import dev.meet.core.RecordingException;
 import dev.meet.core.RecordingId;
 import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
-import dev.meet.core.storage.StoredRecording;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -24,14 +23,16 @@ final class Deletion {
   private static final Logger log = LoggerFactory.getLogger(Deletion.class);
 
   private final RecordingStorage storage;
+  private final RecordingStates states;
 
-  Deletion(RecordingStorage storage) {
+  Deletion(RecordingStorage storage, RecordingStates states) {
     this.storage = storage;
+    this.states = states;
   }
 
   void delete(String recordingId) {
     RecordingId id = Failures.parseId(recordingId);
-    Recording recording = find(id).orElseThrow(() -> Failures.notFound(recordingId));
+    Recording recording = states.find(id).orElseThrow(() -> Failures.notFound(recordingId));
     if (!recording.status().isTerminal()) {
       throw new RecordingException(RecordingException.Reason.NOT_STOPPED,
           "Recording '" + id + "' is not stopped yet");
@@ -66,7 +67,7 @@ final class Deletion {
         continue; // the same id written differently (padded): a duplicate counts once
       }
       try {
-        Optional<Recording> recording = find(id);
+        Optional<Recording> recording = states.find(id);
         if (recording.isEmpty()) {
           failed.add(new BulkDeleteResult.Failure(raw, "Recording '" + id + "' not found"));
         } else if (!recording.get().status().isTerminal()) {
@@ -99,11 +100,4 @@ final class Deletion {
     return new BulkDeleteResult(deleted, failed);
   }
 
-  private Optional<Recording> find(RecordingId id) {
-    try {
-      return storage.find(id).map(StoredRecording::recording);
-    } catch (StorageException e) {
-      throw Failures.storage(e);
-    }
-  }
 }

@@ -7,6 +7,7 @@ import dev.meet.core.events.EventsException;
 import dev.meet.core.livekit.LiveKitException;
 import dev.meet.core.lock.LockException;
 import dev.meet.core.storage.StorageException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,6 +42,9 @@ final class Failures {
     }
     if (cause instanceof LiveKitException lk) {
       return liveKit("LiveKit call failed", lk);
+    }
+    if (cause instanceof CancellationException) {
+      return new RecordingException(Reason.CANCELLED, "the start was cancelled", cause);
     }
     if (cause instanceof RejectedExecutionException) {
       return new RecordingException(Reason.CLOSED, "the recording manager is closed", cause);

@@ -47,12 +47,14 @@ final class LockCollector {
   CollectorRun run() {
     Set<String> liveRooms = new HashSet<>();
     Set<String> recordingRooms = new HashSet<>();
+    Set<String> inProgress = new HashSet<>();
     try {
       for (LiveKitRoom room : liveKit.listRooms()) {
         liveRooms.add(room.name());
       }
       for (EgressState egress : liveKit.listActiveEgress()) {
         recordingRooms.add(egress.roomName());
+        inProgress.add(egress.egressId());
       }
     } catch (LiveKitException e) {
       return new CollectorRun(true, 0, 0, "LiveKit unavailable: " + e.getMessage());
@@ -70,12 +72,18 @@ final class LockCollector {
             continue;
           }
           String room = lock.roomId();
-          boolean orphaned = !liveRooms.contains(room) || !recordingRooms.contains(room);
+          String egressId = lock.value().egressId();
+          // Per lock: a bound lock is orphaned when its own egress is no longer in progress (another egress in the
+          // same room, a stream or another deployment's, does not keep it); an unbound one (a start that crashed
+          // between acquire and bind) when its room is gone or records nothing.
+          boolean orphaned = egressId != null ? !inProgress.contains(egressId)
+              : !liveRooms.contains(room) || !recordingRooms.contains(room);
           if (orphaned && locks.release(room, lock.value())) {
             released++;
             log.warn("orphaned active lock released roomId={} egressId={} owner={} acquiredAt={} reason={}", room,
                 lock.value().egressId(), lock.value().instanceId(), lock.value().acquiredAt(),
-                liveRooms.contains(room) ? "no in-progress egress" : "room gone");
+                egressId != null ? "its egress is not in progress"
+                    : liveRooms.contains(room) ? "no in-progress egress" : "room gone");
           }
         }
         cursor = page.nextCursor();

@@ -65,6 +65,14 @@ final class LockEffects {
       }
       return;
     }
+    // A late redelivery (its 2xx was lost) may describe an egress that LiveKit ended since: re-locking the room for
+    // it would block every start until the collector ran. Only a live egress takes the room again.
+    Optional<EgressState> live = liveKit.findEgress(id.egressId());
+    if (live.isEmpty() || !live.get().isInProgress()) {
+      log.info("late egress update of an ended egress, room not re-locked roomId={} egressId={}", id.roomId(),
+          id.egressId());
+      return;
+    }
     LockValue value = new LockValue(UUID.randomUUID().toString(), id.egressId(), settings.instanceId(),
         settings.clock().instant());
     if (locks.tryAcquire(id.roomId(), value, settings.lockTtl())) {

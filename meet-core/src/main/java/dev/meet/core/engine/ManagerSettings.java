@@ -16,13 +16,16 @@ import java.util.Objects;
  * @param collectorInterval how often the collectors run
  * @param collectorGrace how old a lock or recording must be before the collectors touch it
  * @param webhookLeeway clock skew allowed on webhook tokens
+ * @param webhookDeadline how long handling one webhook may take before LiveKit is answered 503
+ * @param tombstoneRetention how long a deleted recording's tombstone keeps late egress updates from recreating it
  * @param clock the clock of lock acquisition times and the collectors' cut-offs
  * @param listeners told about every stored change
  * @param observer told about starts, webhooks and collector runs; wrapped so that a failing observer never breaks
  *     the flow it observes
  */
 record ManagerSettings(String instanceId, Duration startTimeout, Duration lockTtl, Duration collectorInterval,
-    Duration collectorGrace, Duration webhookLeeway, Clock clock, List<RecordingListener> listeners,
+    Duration collectorGrace, Duration webhookLeeway, Duration webhookDeadline, Duration tombstoneRetention,
+    Clock clock, List<RecordingListener> listeners,
     RecordingObserver observer) {
 
   ManagerSettings {
@@ -32,6 +35,8 @@ record ManagerSettings(String instanceId, Duration startTimeout, Duration lockTt
     positive(collectorInterval, "collectorInterval");
     positive(collectorGrace, "collectorGrace");
     Objects.requireNonNull(webhookLeeway, "webhookLeeway");
+    positive(webhookDeadline, "webhookDeadline");
+    positive(tombstoneRetention, "tombstoneRetention");
     Objects.requireNonNull(clock, "clock");
     listeners = List.copyOf(listeners);
     observer = RecordingObserver.all(List.of(Objects.requireNonNull(observer, "observer")));

@@ -32,7 +32,6 @@ import dev.meet.core.storage.RecordingSecrets;
 import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StorageLayout;
-import dev.meet.core.storage.StoredRecording;
 import dev.meet.core.storage.local.LocalRecordingStorage;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -80,7 +79,11 @@ public final class RecordingManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RecordingManager.class);
 
   private final ManagerSettings settings;
+  // The collaborators it was built with (the units below hold what each needs).
   private final LiveKitGateway liveKit;
+  private final LiveKitWebhookVerifier webhookVerifier;
+  private final RecordingLockProvider locks;
+  private final RecordingEvents events;
   private final RecordingStorage storage;
   private final RecordingStates states;
   private final StartFlow starts;
@@ -92,22 +95,26 @@ public final class RecordingManager implements AutoCloseable {
   private final List<AutoCloseable> owned;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RecordingManager(ManagerSettings settings, LiveKitGateway liveKit, LiveKitWebhooks verifier,
+  private RecordingManager(ManagerSettings settings, LiveKitGateway liveKit, LiveKitWebhookVerifier verifier,
       RecordingLockProvider locks, RecordingStorage storage, RecordingEvents events, RoomPolicy roomPolicy,
       List<AutoCloseable> owned) {
     this.settings = settings;
     this.liveKit = liveKit;
+    this.webhookVerifier = verifier;
+    this.locks = locks;
+    this.events = events;
     this.storage = storage;
     this.workers = Executors.newCachedThreadPool(daemonThreads("meet-recording-" + settings.instanceId()));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("meet-timer-" + settings.instanceId()));
     this.owned = List.copyOf(owned);
-    this.states = new RecordingStates(storage, settings.listeners());
+    this.states = new RecordingStates(storage, settings.listeners(), settings.clock(), settings.tombstoneRetention());
     Cleanup cleanup = new Cleanup(liveKit, locks);
     LockEffects lockEffects = new LockEffects(settings, locks, liveKit, events, cleanup);
     this.starts = new StartFlow(settings, liveKit, locks, storage, events, roomPolicy, states, cleanup, workers,
         timers);
-    this.webhooks = new WebhookHandler(verifier, storage, states, lockEffects, events, settings.observer());
-    this.deletion = new Deletion(storage);
+    this.webhooks = new WebhookHandler(new LiveKitWebhooks(verifier), storage, states, lockEffects, events,
+        settings.observer());
+    this.deletion = new Deletion(storage, states);
     this.collectors = new CollectorSchedule(settings, locks,
         new LockCollector(locks, liveKit, settings.collectorGrace(), settings.clock()),
         new RecordingReconciler(storage, liveKit, locks, states, settings.collectorGrace(), settings.clock(),
@@ -132,11 +139,15 @@ public final class RecordingManager implements AutoCloseable {
    *     INVALID_ARGUMENT, CLOSED
    */
   public Recording start(String roomId, StartOptions options) {
+    CompletableFuture<Recording> start = startAsync(roomId, options);
     try {
-      return startAsync(roomId, options).get();
+      return start.get();
     } catch (InterruptedException e) {
+      // Nobody waits any more: the start is cancelled like a cancelled future (its egress stopped).
+      start.cancel(false);
       Thread.currentThread().interrupt();
-      throw new RecordingException(RecordingException.Reason.CLOSED, "interrupted while starting a recording", e);
+      throw new RecordingException(RecordingException.Reason.CANCELLED,
+          "Interrupted while starting a recording in room '" + roomId + "'; its egress was stopped", e);
     } catch (ExecutionException e) {
       throw Failures.unwrap(e.getCause());
     }
@@ -144,7 +155,8 @@ public final class RecordingManager implements AutoCloseable {
 
   /**
    * Like {@link #start}, without blocking: the future completes when the recording is active, or exceptionally
-   * with a {@link RecordingException}. No thread waits while the egress starts.
+   * with a {@link RecordingException}. No thread waits while the egress starts. Cancelling the future stops the
+   * egress it started (the lock is released, or kept until that egress's {@code egress_ended}).
    */
   public CompletableFuture<Recording> startAsync(String roomId, StartOptions options) {
     Objects.requireNonNull(options, "options");
@@ -155,8 +167,10 @@ public final class RecordingManager implements AutoCloseable {
       return CompletableFuture.failedFuture(Failures.unwrap(e));
     }
     long startedAt = System.nanoTime();
-    return starts.start(roomId, options).whenComplete((recording, error) -> settings.observer().startFinished(
-        roomId, error == null ? null : Failures.unwrap(error).reason(), Duration.ofNanos(System.nanoTime() - startedAt)));
+    CompletableFuture<Recording> start = starts.start(roomId, options);
+    start.whenComplete((recording, error) -> settings.observer().startFinished(roomId,
+        error == null ? null : Failures.unwrap(error).reason(), Duration.ofNanos(System.nanoTime() - startedAt)));
+    return start;
   }
 
   /**
@@ -169,7 +183,7 @@ public final class RecordingManager implements AutoCloseable {
    */
   public Recording stop(String recordingId) {
     requireOpen();
-    return Stopping.stop(Failures.parseId(recordingId), recordingId, storage, liveKit, states);
+    return Stopping.stop(Failures.parseId(recordingId), recordingId, liveKit, states);
   }
 
   /**
@@ -178,7 +192,7 @@ public final class RecordingManager implements AutoCloseable {
    * @throws RecordingException INVALID_ARGUMENT for a malformed id, STORAGE_UNAVAILABLE
    */
   public Optional<Recording> get(String recordingId) {
-    return find(Failures.parseId(recordingId));
+    return states.find(Failures.parseId(recordingId));
   }
 
   /**
@@ -215,7 +229,7 @@ public final class RecordingManager implements AutoCloseable {
    */
   public MediaContent openMedia(String recordingId, @Nullable ByteRange range) {
     RecordingId id = Failures.parseId(recordingId);
-    Recording recording = find(id).orElseThrow(() -> Failures.notFound(recordingId));
+    Recording recording = states.find(id).orElseThrow(() -> Failures.notFound(recordingId));
     if (!recording.status().isStreamable()) {
       throw new RecordingException(RecordingException.Reason.NOT_STREAMABLE,
           "Recording '" + id + "' is not streamable");
@@ -251,9 +265,10 @@ public final class RecordingManager implements AutoCloseable {
    *
    * @param rawBody the request body exactly as received
    * @param authorization the {@code Authorization} header (LiveKit sends the bare JWT)
+   * @return within the webhook deadline (5 s by default): 503 when the handling took longer
    */
   public WebhookOutcome handleWebhook(byte[] rawBody, @Nullable String authorization) {
-    return webhooks.handle(rawBody, authorization);
+    return webhooks.handle(rawBody, authorization, workers, settings.webhookDeadline());
   }
 
   /**
@@ -316,14 +331,6 @@ public final class RecordingManager implements AutoCloseable {
     return closed.get();
   }
 
-  private Optional<Recording> find(RecordingId id) {
-    try {
-      return storage.find(id).map(StoredRecording::recording);
-    } catch (StorageException e) {
-      throw Failures.storage(e);
-    }
-  }
-
   private void requireOpen() {
     if (closed.get()) {
       throw Failures.closed();
@@ -352,6 +359,8 @@ public final class RecordingManager implements AutoCloseable {
     private Duration collectorInterval = Duration.ofMinutes(1);
     private @Nullable Duration collectorGrace;
     private Duration webhookLeeway = Duration.ofSeconds(60);
+    private Duration tombstoneRetention = Duration.ofHours(24);
+    private Duration webhookDeadline = Duration.ofSeconds(5);
     private Clock clock = Clock.systemUTC();
     private final List<RecordingListener> listeners = new ArrayList<>();
     private RecordingObserver observer = RecordingObserver.NONE;
@@ -449,6 +458,24 @@ public final class RecordingManager implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long handling one webhook may take; past it LiveKit is answered 503 and redelivers (its sender has no
+     * timeout, so a slow dependency would otherwise stall its queue); 5 s by default.
+     */
+    public Builder webhookDeadline(Duration deadline) {
+      this.webhookDeadline = positive(deadline, "webhookDeadline");
+      return this;
+    }
+
+    /**
+     * How long a deleted recording's tombstone keeps late egress updates from recreating it; 24 h by default. LiveKit
+     * drops webhook events older than 30 s from its queue, so hours are plenty.
+     */
+    public Builder tombstoneRetention(Duration retention) {
+      this.tombstoneRetention = positive(retention, "tombstoneRetention");
+      return this;
+    }
+
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
@@ -466,7 +493,8 @@ public final class RecordingManager implements AutoCloseable {
       }
       ManagerSettings settings = new ManagerSettings(
           instanceId != null ? instanceId : defaultInstanceId(), startTimeout, lockTtl, collectorInterval,
-          collectorGrace != null ? collectorGrace : startTimeout.plusSeconds(30), webhookLeeway, clock, listeners,
+          collectorGrace != null ? collectorGrace : startTimeout.plusSeconds(30), webhookLeeway, webhookDeadline,
+          tombstoneRetention, clock, listeners,
           observer);
       List<AutoCloseable> owned = new ArrayList<>();
       LiveKitGateway gateway = liveKitGateway;
@@ -485,8 +513,8 @@ public final class RecordingManager implements AutoCloseable {
         log.warn("no lock provider configured: using the in-memory one, which is correct for a single instance only");
         lockStore = new InMemoryRecordingLockProvider();
       }
-      LiveKitWebhooks verifier = new LiveKitWebhooks(
-          new LiveKitWebhookVerifier(liveKitSettings.apiKey(), liveKitSettings.apiSecret(), webhookLeeway));
+      LiveKitWebhookVerifier verifier =
+          new LiveKitWebhookVerifier(liveKitSettings.apiKey(), liveKitSettings.apiSecret(), webhookLeeway);
       return new RecordingManager(settings, gateway, verifier, lockStore, storage, signals,
           roomPolicy == null ? new LiveKitRoomPolicy(gateway) : roomPolicy, owned);
     }

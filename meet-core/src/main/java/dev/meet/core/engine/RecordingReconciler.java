@@ -100,7 +100,11 @@ final class RecordingReconciler {
       if (!real.isTerminal()) {
         return false;
       }
-      RecordingStates.Applied applied = states.applyEgress(id, egress.get());
+      Optional<RecordingStates.Applied> maybeApplied = states.applyEgress(id, egress.get());
+      if (maybeApplied.isEmpty()) {
+        return false; // deleted meanwhile
+      }
+      RecordingStates.Applied applied = maybeApplied.get();
       ended.accept(applied.recording());
       if (applied.changed()) {
         log.warn("stale recording reconciled from LiveKit roomId={} recordingId={} status={}", id.roomId(), id,
@@ -108,9 +112,14 @@ final class RecordingReconciler {
       }
       return applied.changed();
     }
-    // LiveKit forgot the egress (restart, retention): give it the grace period, then abort.
-    Long started = recording.startDate();
-    if (started != null && started > cutoffMillis) {
+    // LiveKit forgot the egress (restart, retention): give it the grace period, then abort. The grace counts from
+    // when it started recording or, for one that never became active, from when it was stored.
+    Long since = recording.startDate();
+    if (since == null) {
+      long created = storage.find(id).map(stored -> stored.metadata().createdAt()).orElse(0L);
+      since = created > 0 ? created : null;
+    }
+    if (since != null && since > cutoffMillis) {
       return false;
     }
     RecordingStates.Applied applied = states.abortLost(id,

@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,10 +80,11 @@ final class StartFlow {
 
   /** Runs the whole flow off the caller's thread; the future fails only with {@link RecordingException}. */
   CompletableFuture<Recording> start(String roomId, StartOptions options) {
+    Cancellation cancellation = new Cancellation();
     CompletableFuture<Recording> start;
     try {
       start = CompletableFuture.supplyAsync(() -> begin(roomId, options), workers)
-          .thenCompose(this::awaitActive)
+          .thenCompose(started -> awaitActive(started, cancellation))
           .exceptionallyCompose(e -> CompletableFuture.failedFuture(Failures.unwrap(e)));
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(Failures.unwrap(e));
@@ -96,7 +98,40 @@ final class StartFlow {
         result.completeExceptionally(Failures.unwrap(error));
       }
     });
-    return result.whenComplete((recording, error) -> pending.remove(result));
+    // The caller gets result itself, not a dependent stage, so that its cancel() reaches the start.
+    result.whenComplete((recording, error) -> {
+      pending.remove(result);
+      if (result.isCancelled()) {
+        // The caller cancelled: whatever the start got to (an egress, a wait), it is stopped.
+        cancellation.cancel();
+      }
+    });
+    return result;
+  }
+
+  /** The caller's cancel, delivered to the start's wait whenever it exists (before, during or after begin()). */
+  private static final class Cancellation {
+    private boolean cancelled;
+    private @Nullable StartWait wait;
+
+    synchronized void cancel() {
+      cancelled = true;
+      if (wait != null) {
+        wait.cancel();
+      }
+    }
+
+    /** Attaches the wait; cancels it at once when the caller already cancelled. */
+    void attach(StartWait attached) {
+      boolean cancelNow;
+      synchronized (this) {
+        wait = attached;
+        cancelNow = cancelled;
+      }
+      if (cancelNow) {
+        attached.cancel();
+      }
+    }
   }
 
   /** Steps 1-4: policy, lock, StartRoomCompositeEgress, bind and store. */
@@ -183,21 +218,22 @@ final class StartFlow {
   }
 
   /** Step 5: wait for ACTIVE from whichever instance receives the webhook. */
-  private CompletableFuture<Recording> awaitActive(StartWait.Started started) {
-    if (terminated.get()) {
-      cleanup.stopEgress(started.id().egressId());
-      return CompletableFuture.failedFuture(Failures.closedWhileStarting());
-    }
-    if (started.recording().status() == RecordingStatus.ACTIVE) {
-      return CompletableFuture.completedFuture(started.recording());
-    }
+  private CompletableFuture<Recording> awaitActive(StartWait.Started started, Cancellation cancellation) {
     if (started.recording().status().isTerminal()) {
       return CompletableFuture.failedFuture(endedWhileStarting(started.id(), started.recording()));
     }
     StartWait wait = new StartWait(started, storage, cleanup, workers);
     waiting.put(wait.egressId(), wait);
+    cancellation.attach(wait);
+    if (terminated.get()) {
+      // The shutdown may have passed over the waiting starts before this one was registered.
+      wait.abortForShutdown();
+    }
+    CompletableFuture<Recording> waited = started.recording().status() == RecordingStatus.ACTIVE
+        ? wait.decideNow(started.recording())
+        : wait.begin(events, timers, settings.startTimeout());
     // Completion may run on the signal transport's thread: the storage read of fresh() must not.
-    return wait.begin(events, timers, settings.startTimeout())
+    return waited
         .whenComplete((recording, error) -> waiting.remove(wait.egressId()))
         .thenApplyAsync(this::fresh, workers);
   }

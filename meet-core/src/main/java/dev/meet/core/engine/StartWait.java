@@ -44,6 +44,8 @@ final class StartWait {
   private final AtomicBoolean decided = new AtomicBoolean();
   private RecordingEvents.@Nullable Subscription subscription;
   private @Nullable ScheduledFuture<?> timer;
+  /** Guards subscription and timer against a decision taken while they are being set up. */
+  private final Object resources = new Object();
 
   StartWait(Started started, RecordingStorage storage, Cleanup cleanup, Executor workers) {
     this.started = started;
@@ -62,8 +64,14 @@ final class StartWait {
    * @return completes with the recording once active, or exceptionally
    */
   CompletableFuture<Recording> begin(RecordingEvents events, ScheduledExecutorService timers, Duration timeout) {
+    if (result.isDone()) {
+      return result; // cancelled or shut down before it began: nothing to set up
+    }
     try {
-      subscription = events.subscribe(egressId(), this::onSignal);
+      RecordingEvents.Subscription subscribed = events.subscribe(egressId(), this::onSignal);
+      synchronized (resources) {
+        subscription = subscribed;
+      }
     } catch (EventsException e) {
       cleanup.stopEgress(egressId());
       cleanup.releaseLock(started.id().roomId(), started.lock(), "signal transport down");
@@ -72,8 +80,20 @@ final class StartWait {
               + started.id().roomId() + "': the signal transport (Redis) is unavailable", e));
     }
     workers.execute(this::checkStored);
-    timer = timers.schedule(() -> workers.execute(this::onTimeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
-    return result.whenComplete((recording, error) -> release());
+    ScheduledFuture<?> armed =
+        timers.schedule(() -> workers.execute(this::onTimeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    synchronized (resources) {
+      timer = armed;
+    }
+    // Decided while setting up (a shutdown, a cancel): release now, or nothing would.
+    result.whenComplete((recording, error) -> release());
+    return result;
+  }
+
+  /** The start response was already ACTIVE: no wait, unless a cancel or a shutdown decided first. */
+  CompletableFuture<Recording> decideNow(Recording active) {
+    decide(active);
+    return result;
   }
 
   private void onSignal(EgressSignal signal) {
@@ -135,20 +155,56 @@ final class StartWait {
 
   /** The manager shuts down: the caller is told CLOSED and the egress, which nobody waits for, is stopped. */
   void abortForShutdown() {
-    if (decided.compareAndSet(false, true)) {
-      result.completeExceptionally(Failures.closedWhileStarting());
-      cleanup.stopEgress(egressId());
+    abandon(Failures.closedWhileStarting(), "manager shut down while starting");
+  }
+
+  /** The caller cancelled or was interrupted: its egress is stopped, and it is told CANCELLED. */
+  void cancel() {
+    abandon(new RecordingException(RecordingException.Reason.CANCELLED,
+        "The start of a recording in room '" + started.id().roomId() + "' was cancelled; its egress was stopped"),
+        "start cancelled");
+  }
+
+  /**
+   * Nobody will wait for this egress any more: stop it; the lock stays until its {@code egress_ended} when LiveKit
+   * accepted the stop, else it is released now.
+   */
+  private void abandon(RecordingException why, String reason) {
+    if (!decided.compareAndSet(false, true)) {
+      return;
+    }
+    result.completeExceptionally(why);
+    RecordingId id = started.id();
+    if (cleanup.stopEgress(id.egressId())) {
+      log.info("egress stopped, lock kept until egress_ended roomId={} egressId={} reason={}", id.roomId(),
+          id.egressId(), reason);
+    } else {
+      cleanup.releaseLock(id.roomId(), started.lock(), reason + " and stop failed");
     }
   }
 
+  /** Closes the subscription and the timer; safe to call more than once and before they exist. */
   private void release() {
-    ScheduledFuture<?> armed = timer;
+    ScheduledFuture<?> armed;
+    RecordingEvents.Subscription subscribed;
+    synchronized (resources) {
+      armed = timer;
+      subscribed = subscription;
+      timer = null;
+      subscription = null;
+    }
     if (armed != null) {
       armed.cancel(false);
     }
-    RecordingEvents.Subscription subscribed = subscription;
     if (subscribed != null) {
       subscribed.close();
+    }
+  }
+
+  /** True while subscribed (tests: nothing leaks once the start is over). */
+  boolean isSubscribed() {
+    synchronized (resources) {
+      return subscription != null;
     }
   }
 }

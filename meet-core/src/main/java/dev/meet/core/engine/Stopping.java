@@ -7,9 +7,7 @@ import dev.meet.core.RecordingStatus;
 import dev.meet.core.livekit.EgressState;
 import dev.meet.core.livekit.LiveKitException;
 import dev.meet.core.livekit.LiveKitGateway;
-import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
-import dev.meet.core.storage.StoredRecording;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +18,9 @@ final class Stopping {
 
   private Stopping() {}
 
-  static Recording stop(RecordingId id, String asGiven, RecordingStorage storage, LiveKitGateway liveKit,
+  static Recording stop(RecordingId id, String asGiven, LiveKitGateway liveKit,
       RecordingStates states) {
-    Recording recording;
-    try {
-      recording = storage.find(id).map(StoredRecording::recording).orElseThrow(() -> Failures.notFound(asGiven));
-    } catch (StorageException e) {
-      throw Failures.storage(e);
-    }
+    Recording recording = states.find(id).orElseThrow(() -> Failures.notFound(asGiven));
     switch (recording.status()) {
       case STARTING -> {
         try {
@@ -55,7 +48,8 @@ final class Stopping {
           return recording.withStatus(RecordingStatus.ENDING);
         }
         try {
-          return states.applyEgress(id, stopped).recording();
+          return states.applyEgress(id, stopped).map(RecordingStates.Applied::recording)
+              .orElse(recording.withStatus(RecordingStatus.ENDING));
         } catch (StorageException e) {
           // LiveKit stops anyway; the webhooks will store the outcome.
           return recording.withStatus(RecordingStatus.ENDING);

@@ -16,8 +16,15 @@ import dev.meet.core.livekit.WebhookRejectedException;
 import dev.meet.core.lock.LockException;
 import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +53,33 @@ final class WebhookHandler {
     this.lockEffects = lockEffects;
     this.events = events;
     this.observer = observer;
+  }
+
+  /**
+   * Handles a webhook within the deadline: LiveKit's sender has no timeout, so a slow dependency must not stall its
+   * queue. Past the deadline the answer is 503 (LiveKit redelivers); the handling itself goes on and, being
+   * idempotent, meets the redelivery harmlessly.
+   */
+  WebhookOutcome handle(byte[] rawBody, @Nullable String authorization, Executor workers, Duration deadline) {
+    CompletableFuture<WebhookOutcome> handling;
+    try {
+      handling = CompletableFuture.supplyAsync(() -> handle(rawBody, authorization), workers);
+    } catch (RejectedExecutionException e) {
+      return handle(rawBody, authorization); // closed: its threads are gone, the caller's thread does it
+    }
+    try {
+      return handling.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("LiveKit webhook not handled within {}, LiveKit will retry", deadline);
+      return WebhookOutcome.retry("not handled within " + deadline + ", a dependency is slow");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return WebhookOutcome.retry("interrupted");
+    } catch (ExecutionException e) {
+      // handle() answers every failure itself; this is a bug.
+      log.error("LiveKit webhook failed, LiveKit will retry", e.getCause());
+      return WebhookOutcome.retry("unexpected failure: " + e.getCause());
+    }
   }
 
   WebhookOutcome handle(byte[] rawBody, @Nullable String authorization) {
@@ -90,7 +124,11 @@ final class WebhookHandler {
       return WebhookOutcome.ignored("egress " + egress.egressId() + " is not a recording of ours");
     }
     RecordingId id = maybeId.get();
-    RecordingStates.Applied applied = states.applyEgress(id, egress);
+    Optional<RecordingStates.Applied> maybeApplied = states.applyEgress(id, egress);
+    if (maybeApplied.isEmpty()) {
+      return WebhookOutcome.ignored("recording " + id + " was deleted");
+    }
+    RecordingStates.Applied applied = maybeApplied.get();
     RecordingStatus status = applied.recording().status();
     // Effects run even when nothing changed: a redelivery after a partial failure must complete them.
     if (status.isTerminal()) {
@@ -99,10 +137,23 @@ final class WebhookHandler {
       lockEffects.keepRoomLocked(id, status);
     }
     if (status != RecordingStatus.STARTING) {
-      events.publish(new EgressSignal(id.egressId(), status));
+      signal(id, status);
     }
     return WebhookOutcome.processed(event.event() + " applied to " + id + ": " + status.value()
         + (applied.changed() ? "" : " (unchanged)"));
+  }
+
+  /**
+   * Tells a waiting start. Best effort: the effect is stored already, so a failed publish is no reason for LiveKit to
+   * retry (a 5xx means "not durable"); the waiting start re-reads the stored state at its timeout.
+   */
+  private void signal(RecordingId id, RecordingStatus status) {
+    try {
+      events.publish(new EgressSignal(id.egressId(), status));
+    } catch (EventsException e) {
+      log.warn("egress signal not published, a waiting start will read the stored state recordingId={} status={}: {}",
+          id, status.value(), e.getMessage());
+    }
   }
 
   private WebhookOutcome onRoomFinished(LiveKitEvent event) {

@@ -143,6 +143,31 @@ class RecordingReconcilerTest {
   }
 
   @Test
+  void recordingThatNeverBecameActiveIsGivenTheGraceFromWhenItWasStored() {
+    RecordingManager patient = system.newManager("instance-b", b -> b.collectorGrace(Duration.ofMinutes(5)));
+    RecordingId id = new RecordingId("room-1", "EG_NeverActive01", RecordingId.newUid());
+    Recording starting = Recording.starting(id, "room-1", "grid", RecordingEncoding.DEFAULT);
+    assertThat(starting.startDate()).isNull();
+    assertThat(system.newStorage().create(new RecordingMetadata(starting, 0, Instant.now().toEpochMilli()),
+        RecordingSecrets.generate())).isPresent();
+
+    CollectorRun run = patient.reconcileStaleRecordings();
+
+    assertThat(run.repaired()).isZero();
+    assertThat(statusOf(starting)).isEqualTo(RecordingStatus.STARTING);
+  }
+
+  @Test
+  void theStartStoresWhenTheRecordingWasCreated() {
+    Instant before = Instant.now().minusSeconds(1);
+
+    Recording recording = manager.start("room-1", StartOptions.defaults());
+
+    long createdAt = system.newStorage().find(recording.id()).orElseThrow().metadata().createdAt();
+    assertThat(Instant.ofEpochMilli(createdAt)).isAfter(before).isBefore(Instant.now().plusSeconds(1));
+  }
+
+  @Test
   void activeRecordingIsLeftAlone() {
     Recording recording = manager.start("room-1", StartOptions.defaults());
 

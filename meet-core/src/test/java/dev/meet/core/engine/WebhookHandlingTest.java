@@ -221,6 +221,89 @@ class WebhookHandlingTest {
   }
 
   @Test
+  void aLateRedeliveryOfAnEgressLiveKitAlreadyEndedDoesNotLockTheRoomAgain() {
+    Recording recording = manager.start(ROOM, StartOptions.defaults());
+    byte[] active = capturedBody("egress_updated", recording.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+    system.livekit().faults().dropEvent("egress_ended");
+    manager.stop(recording.recordingId());
+    await().atMost(WAIT).until(() -> emulatorStatus(recording) == EgressStatus.EGRESS_COMPLETE);
+    RecordingLockProvider admin = system.newLockProvider();
+    assertThat(admin.release(ROOM, admin.get(ROOM).orElseThrow())).isTrue();
+
+    WebhookOutcome outcome = manager.handleWebhook(active, sign(active));
+
+    assertThat(outcome.kind()).isEqualTo(WebhookOutcome.Kind.PROCESSED);
+    assertThat(locks.get(ROOM)).as("LiveKit ended this egress: the room stays free").isEmpty();
+  }
+
+  @Test
+  void aRedeliveredEgressEndedAfterTheRecordingWasDeletedDoesNotBringItBack() {
+    Recording recording = manager.start(ROOM, StartOptions.defaults());
+    manager.stop(recording.recordingId());
+    byte[] ended = capturedBody("egress_ended", recording.id().egressId(), EgressStatus.EGRESS_COMPLETE);
+    await().atMost(WAIT).until(() -> status(recording) == RecordingStatus.COMPLETE);
+    manager.delete(recording.recordingId());
+
+    WebhookOutcome outcome = manager.handleWebhook(ended, sign(ended));
+
+    assertThat(outcome.kind()).isEqualTo(WebhookOutcome.Kind.IGNORED);
+    assertThat(manager.get(recording.recordingId())).isEmpty();
+    assertThat(system.newStorage().find(recording.id())).isEmpty();
+  }
+
+  @Test
+  void aWebhookWhoseHandlingOutlastsTheDeadlineIsAnswered503SoLiveKitsQueueIsNotStalled() {
+    RecordingManager impatient = system.newManager("impatient", b -> b.webhookDeadline(Duration.ofMillis(500)));
+    Recording recording = manager.start(ROOM, StartOptions.defaults());
+    Room room = system.livekit().rooms().stream().filter(r -> r.getName().equals(ROOM)).findFirst().orElseThrow();
+    byte[] body = json(WebhookEvent.newBuilder().setEvent("room_finished").setId("EV_slowListEgress")
+        .setCreatedAt(Instant.now().getEpochSecond()).setRoom(room).build());
+    // room_finished asks LiveKit about the room's egress: LiveKit answers slowly.
+    system.livekit().faults().delayRequest("Egress/ListEgress", Duration.ofSeconds(3));
+
+    WebhookOutcome outcome = impatient.handleWebhook(body, sign(body));
+
+    assertThat(outcome.kind()).isEqualTo(WebhookOutcome.Kind.RETRY);
+    assertThat(outcome.message()).contains("not handled within");
+    system.livekit().faults().delayRequest("Egress/ListEgress", Duration.ZERO);
+    assertThat(locks.get(ROOM)).get().extracting(LockValue::egressId).isEqualTo(recording.id().egressId());
+  }
+
+  @Test
+  void aFailedSignalPublishAfterTheEffectIsStoredIsAnsweredWith2xx() {
+    RecordingManager deafToPublish = system.newManager("publish-fails", b -> b.events(new PublishFails()));
+    system.webhooks().routeTo(deafToPublish);
+
+    Recording recording = deafToPublish.start(ROOM, StartOptions.defaults());
+
+    assertThat(recording.status()).isEqualTo(RecordingStatus.ACTIVE);
+    assertThat(system.webhooks().outcomes()).isNotEmpty()
+        .noneSatisfy(o -> assertThat(o.kind()).isEqualTo(WebhookOutcome.Kind.RETRY));
+  }
+
+  /** Signals that cannot be published (Redis down for publishing only); subscribing works. */
+  private static final class PublishFails implements dev.meet.core.events.RecordingEvents {
+    private final dev.meet.core.events.inmemory.InMemoryRecordingEvents delegate =
+        new dev.meet.core.events.inmemory.InMemoryRecordingEvents();
+
+    @Override
+    public void publish(dev.meet.core.events.EgressSignal signal) {
+      throw new dev.meet.core.events.EventsException("publish refused", new java.io.IOException("down"));
+    }
+
+    @Override
+    public Subscription subscribe(String egressId,
+        java.util.function.Consumer<dev.meet.core.events.EgressSignal> listener) {
+      return delegate.subscribe(egressId, listener);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  @Test
   void roomFinishedWhileTheEgressStillRecordsKeepsTheLock() {
     Recording recording = manager.start(ROOM, StartOptions.defaults());
     Room room = system.livekit().rooms().stream().filter(r -> r.getName().equals(ROOM)).findFirst().orElseThrow();

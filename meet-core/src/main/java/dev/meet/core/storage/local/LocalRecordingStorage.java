@@ -35,6 +35,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -203,6 +204,12 @@ public final class LocalRecordingStorage implements RecordingStorage {
       Path metadataFile = resolve(layout.metadataKey(id));
       Path secretsFile = resolve(layout.secretsKey(id));
       boolean existed = Files.exists(metadataFile);
+      if (existed) {
+        // Before the metadata goes: whoever then finds it gone finds the tombstone.
+        Path tombstone = resolve(layout.tombstoneKey(id));
+        Files.createDirectories(tombstone.getParent());
+        Files.write(tombstone, new byte[0]);
+      }
       // Metadata last: if this fails half-way, the recording is still listed and a retry finishes the job.
       Files.deleteIfExists(resolve(layout.mediaKey(id)));
       Files.deleteIfExists(secretsFile);
@@ -225,6 +232,20 @@ public final class LocalRecordingStorage implements RecordingStorage {
       }
     }
     return Collections.unmodifiableMap(results);
+  }
+
+  /** The tombstone file's modification time: when the recording was deleted. */
+  @Override
+  public Optional<Instant> deletedAt(RecordingId id) {
+    Objects.requireNonNull(id, "id");
+    Path tombstone = resolve(layout.tombstoneKey(id));
+    return io("read the tombstone of recording " + id, () -> {
+      try {
+        return Optional.of(Files.getLastModifiedTime(tombstone).toInstant());
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+    });
   }
 
   @Override
