@@ -167,10 +167,8 @@ public final class RecordingManager implements AutoCloseable {
       return CompletableFuture.failedFuture(Failures.unwrap(e));
     }
     long startedAt = System.nanoTime();
-    CompletableFuture<Recording> start = starts.start(roomId, options);
-    start.whenComplete((recording, error) -> settings.observer().startFinished(roomId,
-        error == null ? null : Failures.unwrap(error).reason(), Duration.ofNanos(System.nanoTime() - startedAt)));
-    return start;
+    return starts.start(roomId, options, (recording, failure) -> settings.observer().startFinished(roomId,
+        failure == null ? null : failure.reason(), Duration.ofNanos(System.nanoTime() - startedAt)));
   }
 
   /**

@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,8 +79,13 @@ final class StartFlow {
     this.timers = timers;
   }
 
-  /** Runs the whole flow off the caller's thread; the future fails only with {@link RecordingException}. */
-  CompletableFuture<Recording> start(String roomId, StartOptions options) {
+  /**
+   * Runs the whole flow off the caller's thread; the future fails only with {@link RecordingException}.
+   *
+   * @param finished told the outcome before the caller's future completes (metrics see every start the caller saw)
+   */
+  CompletableFuture<Recording> start(String roomId, StartOptions options,
+      BiConsumer<@Nullable Recording, @Nullable RecordingException> finished) {
     Cancellation cancellation = new Cancellation();
     CompletableFuture<Recording> start;
     try {
@@ -92,10 +98,12 @@ final class StartFlow {
     CompletableFuture<Recording> result = new CompletableFuture<>();
     pending.add(result);
     start.whenComplete((recording, error) -> {
-      if (error == null) {
+      RecordingException failure = error == null ? null : Failures.unwrap(error);
+      finished.accept(recording, failure);
+      if (failure == null) {
         result.complete(recording);
       } else {
-        result.completeExceptionally(Failures.unwrap(error));
+        result.completeExceptionally(failure);
       }
     });
     // The caller gets result itself, not a dependent stage, so that its cancel() reaches the start.

@@ -79,14 +79,18 @@ final class StartWait {
           RecordingException.Reason.LOCK_STORE_UNAVAILABLE, "Cannot start a recording in room '"
               + started.id().roomId() + "': the signal transport (Redis) is unavailable", e));
     }
+    // Registered before anything else can fail: whatever decides (even while this is being set up), the
+    // subscription is closed.
+    result.whenComplete((recording, error) -> release());
     workers.execute(this::checkStored);
     ScheduledFuture<?> armed =
         timers.schedule(() -> workers.execute(this::onTimeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
     synchronized (resources) {
       timer = armed;
     }
-    // Decided while setting up (a shutdown, a cancel): release now, or nothing would.
-    result.whenComplete((recording, error) -> release());
+    if (result.isDone()) {
+      armed.cancel(false); // decided before the timer was armed: release() could not cancel it
+    }
     return result;
   }
 

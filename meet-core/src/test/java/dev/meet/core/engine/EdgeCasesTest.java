@@ -101,6 +101,10 @@ class EdgeCasesTest {
     assertThat(system.s3Client().listObjectsV2(b -> b.bucket(system.s3().bucket()).prefix("other-deployment/"))
         .contents()).isEmpty();
     theirStart.cancel(true);
+    // Cancelling stops their egress, which then writes its media: let it finish before the bucket goes away.
+    await().until(() -> system.livekit().egresses().stream().filter(e -> e.getRoomName().equals("room-1"))
+        .allMatch(e -> e.getStatus() != EgressStatus.EGRESS_STARTING && e.getStatus() != EgressStatus.EGRESS_ACTIVE
+            && e.getStatus() != EgressStatus.EGRESS_ENDING));
   }
 
   @Test
