@@ -48,6 +48,17 @@ final class LockEffects {
     }
   }
 
+  /** The token of a start attempt's lock: the uid of the recording it starts, then a random part. */
+  static String attemptToken(String uid) {
+    return uid + "-" + UUID.randomUUID();
+  }
+
+  /** Whether a lock is held for another recording than {@code id}: bound to another egress, or another start's. */
+  private static boolean heldForAnother(LockValue lock, RecordingId id) {
+    String holder = lock.egressId();
+    return holder != null ? !holder.equals(id.egressId()) : !lock.token().startsWith(id.uid() + "-");
+  }
+
   /**
    * An egress that is recording holds its room's lock: if the lock is gone (its start timed out and StopEgress
    * failed), it is taken again for this egress, so no second recording starts in the room until it ends.
@@ -55,12 +66,12 @@ final class LockEffects {
   void keepRoomLocked(RecordingId id, RecordingStatus status) {
     Optional<LockValue> current = locks.get(id.roomId());
     if (current.isPresent()) {
-      String holder = current.get().egressId();
-      if (status == RecordingStatus.ACTIVE && holder != null && !holder.equals(id.egressId())) {
+      if (status == RecordingStatus.ACTIVE && heldForAnother(current.get(), id)) {
         // Another recording took the room while this egress was unguarded (its start timed out and StopEgress
-        // failed): one active recording per room, so the unguarded one is stopped.
+        // failed), or another start is between acquire and bind: one active recording per room, so the unguarded
+        // one is stopped.
         log.warn("second egress recording in a locked room, stopping it roomId={} egressId={} lockHolder={}",
-            id.roomId(), id.egressId(), holder);
+            id.roomId(), id.egressId(), current.get().egressId() == null ? "a start" : current.get().egressId());
         cleanup.stopEgress(id.egressId());
       }
       return;

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -145,7 +144,10 @@ final class StartFlow {
   /** Steps 1-4: policy, lock, StartRoomCompositeEgress, bind and store. */
   private StartWait.Started begin(String roomId, StartOptions options) {
     RoomCheck check = checkRoom(roomId);
-    LockValue attempt = new LockValue(UUID.randomUUID().toString(), null, settings.instanceId(),
+    String uid = RecordingId.newUid();
+    // The token starts with the uid of the recording this attempt starts: a webhook of that egress, arriving before
+    // the lock is bound, recognises the lock as its own start's (LockEffects).
+    LockValue attempt = new LockValue(LockEffects.attemptToken(uid), null, settings.instanceId(),
         settings.clock().instant());
     boolean acquired;
     try {
@@ -157,7 +159,6 @@ final class StartFlow {
     if (!acquired) {
       throw new RecordingException(Reason.ALREADY_RECORDING, "Room '" + roomId + "' is already being recorded");
     }
-    String uid = RecordingId.newUid();
     EgressState response;
     try {
       // The shutdown grace is over: do not start an egress nobody will wait for.

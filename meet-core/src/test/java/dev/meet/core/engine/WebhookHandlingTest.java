@@ -38,6 +38,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import livekit.LivekitEgress.EgressInfo;
@@ -234,6 +235,40 @@ class WebhookHandlingTest {
 
     assertThat(outcome.kind()).isEqualTo(WebhookOutcome.Kind.PROCESSED);
     assertThat(locks.get(ROOM)).as("LiveKit ended this egress: the room stays free").isEmpty();
+  }
+
+  @Test
+  void anActiveEgressMeetingTheUnboundLockOfAnotherStartIsStopped() {
+    Recording unguarded = manager.start(ROOM, StartOptions.defaults());
+    byte[] active = capturedBody("egress_updated", unguarded.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+    RecordingLockProvider admin = system.newLockProvider();
+    assertThat(admin.release(ROOM, admin.get(ROOM).orElseThrow())).isTrue();
+    // Another start took the room and is still waiting for LiveKit to answer (its lock is not bound yet).
+    LockValue anotherStart = new LockValue(UUID.randomUUID().toString(), null, "instance-z", Instant.now());
+    assertThat(admin.tryAcquire(ROOM, anotherStart, Duration.ofMinutes(5))).isTrue();
+
+    manager.handleWebhook(active, sign(active));
+
+    await().atMost(WAIT).until(() -> emulatorStatus(unguarded) != EgressStatus.EGRESS_ACTIVE);
+    assertThat(locks.get(ROOM)).contains(anotherStart);
+  }
+
+  @Test
+  void anActiveEgressMeetingTheUnboundLockOfItsOwnStartKeepsRecording() {
+    Recording recording = manager.start(ROOM, StartOptions.defaults());
+    byte[] active = capturedBody("egress_updated", recording.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+    RecordingLockProvider admin = system.newLockProvider();
+    assertThat(admin.release(ROOM, admin.get(ROOM).orElseThrow())).isTrue();
+    // Its own start, between acquire and bind (the webhook overtook LiveKit's answer to the start).
+    LockValue ownStart = new LockValue(LockEffects.attemptToken(recording.id().uid()), null, "instance-a",
+        Instant.now());
+    assertThat(admin.tryAcquire(ROOM, ownStart, Duration.ofMinutes(5))).isTrue();
+
+    WebhookOutcome outcome = manager.handleWebhook(active, sign(active));
+
+    assertThat(outcome.kind()).isEqualTo(WebhookOutcome.Kind.PROCESSED);
+    assertThat(emulatorStatus(recording)).isEqualTo(EgressStatus.EGRESS_ACTIVE);
+    assertThat(locks.get(ROOM)).contains(ownStart);
   }
 
   @Test
