@@ -4,7 +4,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link RecordingManager} call could not be done. The {@link Reason} says why and which HTTP status a web layer
+ * A {@code RecordingManager} call could not be done. The {@link Reason} says why and which HTTP status a web layer
  * answers; the message is written for the client (OpenVidu Meet's wording where it has one).
  */
 public class RecordingException extends RuntimeException {
@@ -45,6 +45,8 @@ public class RecordingException extends RuntimeException {
     NOT_STREAMABLE(409),
     /** The manager is closed. */
     CLOSED(503),
+    /** The caller cancelled the start or interrupted its thread; the egress it had started was stopped. */
+    CANCELLED(503),
     /** A failure nobody foresaw (a bug); the message and the log say what. */
     INTERNAL_ERROR(500);
 

@@ -1,16 +1,15 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.testing.WebhookEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.meet.core.CollectorRun;
 import dev.meet.core.RecordingException;
-import dev.meet.core.RecordingManager;
 import dev.meet.core.RecordingObserver;
 import dev.meet.core.StartOptions;
 import dev.meet.core.WebhookOutcome;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.events.RecordingEvents;
 import dev.meet.core.events.inmemory.InMemoryRecordingEvents;
 import dev.meet.core.events.redis.RedisRecordingEvents;
@@ -29,6 +28,7 @@ import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageLayout;
 import dev.meet.core.storage.local.LocalRecordingStorage;
 import dev.meet.core.storage.s3.S3RecordingStorage;
+import dev.meet.core.testing.WebhookEndpoint;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import dev.meet.testkit.livekit.LiveKitEmulatorExtension;
 import dev.meet.testkit.redis.RedisServer;
@@ -169,10 +169,10 @@ class MeetAutoConfigurationTest {
       assertThat(context.getBean(LiveKitSettings.class)).isEqualTo(new LiveKitSettings(LIVEKIT.emulator().url(),
           LIVEKIT.emulator().apiKey(), LIVEKIT.emulator().apiSecret(), Duration.ofSeconds(10)));
       assertThat(context.getBean(RecordingManager.class))
-          .hasFieldOrPropertyWithValue("startTimeout", Duration.ofSeconds(30))
-          .hasFieldOrPropertyWithValue("lockTtl", Duration.ofHours(6))
-          .hasFieldOrPropertyWithValue("collectorInterval", Duration.ofMinutes(1))
-          .hasFieldOrPropertyWithValue("collectorGrace", Duration.ofSeconds(60))
+          .hasFieldOrPropertyWithValue("settings.startTimeout", Duration.ofSeconds(30))
+          .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(6))
+          .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofMinutes(1))
+          .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(60))
           .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(60));
       assertThat(context.getBean(MeetLifecycle.class).isRunning()).isTrue();
     });
@@ -219,12 +219,12 @@ class MeetAutoConfigurationTest {
         "meet.collectors.interval=10s", "meet.collectors.grace=45s", "meet.instance-id=instance-7",
         "meet.livekit.webhook.leeway=5s", "meet.livekit.call-timeout=3s").run(context -> {
           assertThat(context.getBean(RecordingManager.class))
-              .hasFieldOrPropertyWithValue("startTimeout", Duration.ofSeconds(5))
-              .hasFieldOrPropertyWithValue("lockTtl", Duration.ofHours(2))
-              .hasFieldOrPropertyWithValue("collectorInterval", Duration.ofSeconds(10))
-              .hasFieldOrPropertyWithValue("collectorGrace", Duration.ofSeconds(45))
+              .hasFieldOrPropertyWithValue("settings.startTimeout", Duration.ofSeconds(5))
+              .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(2))
+              .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofSeconds(10))
+              .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(45))
               .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(5))
-              .hasFieldOrPropertyWithValue("instanceId", "instance-7");
+              .hasFieldOrPropertyWithValue("settings.instanceId", "instance-7");
           assertThat(context.getBean(LiveKitSettings.class).callTimeout()).isEqualTo(Duration.ofSeconds(3));
         });
   }

@@ -1,6 +1,7 @@
 package dev.meet.core.storage;
 
 import dev.meet.core.RecordingId;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -44,11 +45,24 @@ public interface RecordingStorage {
   Optional<RecordingSecrets> secrets(RecordingId id);
 
   /**
-   * Deletes the recording's metadata, secrets and media (whichever exist).
+   * Deletes the recording's metadata, secrets and media (whichever exist), leaving a tombstone first (see
+   * {@link #deletedAt(RecordingId)}).
    *
    * @return false when there was no metadata (nothing to delete)
    */
   boolean delete(RecordingId id);
+
+  /**
+   * When the recording was deleted, if its tombstone remains. {@link #delete} and {@link #deleteAll} write the
+   * tombstone before they remove the metadata, so a writer that finds the metadata gone also finds the tombstone: a
+   * late or redelivered egress update can then be told apart from a recording not stored yet, and a deleted recording
+   * never comes back. The time is the store's own (an object's last-modified time), never an instance clock.
+   *
+   * <p>The default is for providers without tombstones: nothing is ever known deleted.
+   */
+  default Optional<Instant> deletedAt(RecordingId id) {
+    return Optional.empty();
+  }
 
   /**
    * Deletes many recordings in batches (S3: at most 1000 keys per request, each key's error checked).

@@ -1,12 +1,12 @@
 package dev.meet.core.storage;
 
 import dev.meet.core.RecordingId;
+import dev.meet.core.RoomIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import dev.meet.core.RoomIds;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * {prefix}rooms/{roomId}/{roomId}.json
  * {prefix}recordings/.metadata/{roomId}/{egressId}/{uid}.json
  * {prefix}recordings/.secrets/{roomId}/{egressId}/{uid}.json
+ * {prefix}recordings/.tombstones/{roomId}/{egressId}/{uid}      (empty: its time is the deletion's)
  * {prefix}recordings/{roomId}/{roomId}--{uid}.mp4
  * </pre>
  *
@@ -58,6 +59,11 @@ public final class StorageLayout {
 
   public String secretsKey(RecordingId id) {
     return prefix + "recordings/.secrets/" + id.roomId() + "/" + id.egressId() + "/" + id.uid() + ".json";
+  }
+
+  /** The tombstone a deletion leaves, so a late egress update cannot bring the recording back. */
+  public String tombstoneKey(RecordingId id) {
+    return prefix + "recordings/.tombstones/" + id.roomId() + "/" + id.egressId() + "/" + id.uid();
   }
 
   /** The media key, {@code .mp4} included. */

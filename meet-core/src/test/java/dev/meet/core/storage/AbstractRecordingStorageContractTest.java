@@ -491,6 +491,35 @@ public abstract class AbstractRecordingStorageContractTest {
   }
 
   @Test
+  void deleteLeavesATombstoneWithTheTimeOfTheDeletion() {
+    RecordingId id = newId(ROOM);
+    create(id, RecordingStatus.COMPLETE);
+    RecordingId kept = newId(ROOM);
+    create(kept, RecordingStatus.COMPLETE);
+    java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+
+    storage().delete(id);
+
+    assertThat(storage().deletedAt(id)).hasValueSatisfying(
+        at -> assertThat(at).isBetween(before, java.time.Instant.now().plusSeconds(5)));
+    assertThat(storage().deletedAt(kept)).isEmpty();
+    assertThat(storage().list(new RecordingQuery(ROOM, null, 100, null)).recordings())
+        .extracting(Recording::recordingId).containsExactly(kept.toString());
+  }
+
+  @Test
+  void deleteAllLeavesATombstoneForEachDeletedRecordingOnly() {
+    RecordingId deleted = newId(ROOM);
+    create(deleted, RecordingStatus.COMPLETE);
+    RecordingId unknown = newId(ROOM);
+
+    storage().deleteAll(List.of(deleted, unknown));
+
+    assertThat(storage().deletedAt(deleted)).isPresent();
+    assertThat(storage().deletedAt(unknown)).isEmpty();
+  }
+
+  @Test
   void deleteOfAnUnknownRecordingReturnsFalse() {
     assertThat(storage().delete(newId(ROOM))).isFalse();
   }
@@ -579,6 +608,18 @@ public abstract class AbstractRecordingStorageContractTest {
       assertThat(media.totalSize()).isEqualTo(1000);
       assertThat(media.isWhole()).isFalse();
     }
+  }
+
+  @Test
+  void aRangeWhoseStartIsAfterItsEndIsIgnoredAndTheWholeMediaIsServed() throws IOException {
+    RecordingId id = newId(ROOM);
+    byte[] content = bytes(1000);
+    writeMedia(id, content);
+
+    try (MediaContent media = storage().openMedia(id, ByteRange.of(500, 100)).orElseThrow()) {
+      assertThat(media.isWhole()).isTrue();
+    }
+    assertThat(readMedia(id, ByteRange.of(500, 100))).isEqualTo(content);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.meet.core.testing;
 
 import dev.meet.core.RecordingListener;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.events.redis.RedisRecordingEvents;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.lock.RecordingLockProvider;
@@ -10,6 +10,7 @@ import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageLayout;
 import dev.meet.core.storage.s3.S3RecordingStorage;
 import dev.meet.testkit.livekit.LiveKitEmulator;
+import dev.meet.testkit.livekit.S3Target;
 import dev.meet.testkit.redis.RedisServer;
 import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
@@ -43,7 +44,10 @@ public final class RecordingSystem implements AutoCloseable {
   public RecordingSystem(RedisServer redis, S3Server s3, Consumer<LiveKitEmulator.Builder> emulator) {
     this.redis = redis;
     this.s3 = s3;
+    // The egress writes into the bucket with its own storage configuration (no credential travels in the requests),
+    // the default deployment.
     LiveKitEmulator.Builder builder = LiveKitEmulator.builder()
+        .defaultS3(new S3Target(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), s3.bucket(), true))
         .activationDelay(Duration.ofMillis(300))
         .endingDelay(Duration.ofMillis(100))
         .webhookRetryBase(Duration.ofMillis(100));
@@ -90,7 +94,7 @@ public final class RecordingSystem implements AutoCloseable {
   }
 
   public RecordingStorage newStorage() {
-    return new S3RecordingStorage(s3Client, s3.bucket(), StorageLayout.defaults(), TestS3.upload(s3));
+    return new S3RecordingStorage(s3Client, s3.bucket(), StorageLayout.defaults());
   }
 
   /** A new instance; the first one created also receives the webhooks. */

@@ -6,7 +6,6 @@ import dev.meet.core.storage.ByteRange;
 import dev.meet.core.storage.MediaContent;
 import dev.meet.core.storage.MediaTarget;
 import dev.meet.core.storage.RangeNotSatisfiableException;
-import dev.meet.core.storage.RecordingJson;
 import dev.meet.core.storage.RecordingMetadata;
 import dev.meet.core.storage.RecordingPage;
 import dev.meet.core.storage.RecordingQuery;
@@ -15,9 +14,11 @@ import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StorageLayout;
 import dev.meet.core.storage.StoredRecording;
+import dev.meet.core.support.RecordingJson;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -79,11 +80,29 @@ public final class S3RecordingStorage implements RecordingStorage {
   private final MediaTarget.@Nullable S3Upload egressUpload;
 
   /**
+   * Recordings in a bucket that the egress writes to with its own storage configuration (LiveKit egress's
+   * {@code storage.s3} settings pointed at the same bucket), as OpenVidu Meet does: no credential of ours travels to
+   * LiveKit. This is the recommended setup.
+   *
    * @param s3 the client, with its endpoint, credentials, timeouts and retries
    * @param bucket the bucket, which must exist
    * @param layout the keys (prefix) to use
-   * @param egressUpload the upload settings to pass in egress requests, or null when the egress has its own storage
-   *     configuration that writes to this bucket
+   */
+  public S3RecordingStorage(S3Client s3, String bucket, StorageLayout layout) {
+    this(s3, bucket, layout, null);
+  }
+
+  /**
+   * Like {@link #S3RecordingStorage(S3Client, String, StorageLayout)}, optionally sending S3 upload settings in every
+   * egress request instead.
+   *
+   * <p><b>Risk:</b> with {@code egressUpload} set, these credentials (access key and secret) are part of every
+   * StartRoomCompositeEgress request and of the egress info LiveKit keeps, lists and sends in webhooks. When LiveKit
+   * is a hosted service run by someone else, they hand that party write access to the bucket. Opt in only when you
+   * run LiveKit yourself, and then give these credentials write access to the recordings prefix only.
+   *
+   * @param egressUpload the upload settings to pass in egress requests, or null (the default) when the egress has its
+   *     own storage configuration that writes to this bucket
    */
   public S3RecordingStorage(S3Client s3, String bucket, StorageLayout layout,
       MediaTarget.@Nullable S3Upload egressUpload) {
@@ -225,6 +244,9 @@ public final class S3RecordingStorage implements RecordingStorage {
     Objects.requireNonNull(id, "id");
     String what = "delete recording " + id;
     boolean existed = head(layout.metadataKey(id), what).isPresent();
+    if (existed) {
+      putTombstone(id, what);
+    }
     List<String> keys = List.of(layout.mediaKey(id), layout.secretsKey(id), layout.metadataKey(id));
     Map<String, S3Error> errors = call(what, () -> deleteObjects(keys));
     for (String key : keys) {
@@ -256,7 +278,11 @@ public final class S3RecordingStorage implements RecordingStorage {
         continue;
       }
       try {
-        results.put(id, head(layout.metadataKey(id), "delete recording " + id).isPresent() ? null : NOT_FOUND);
+        boolean exists = head(layout.metadataKey(id), "delete recording " + id).isPresent();
+        if (exists) {
+          putTombstone(id, "delete recording " + id);
+        }
+        results.put(id, exists ? null : NOT_FOUND);
       } catch (StorageException e) {
         results.put(id, e.getMessage());
         if (e.getCause() instanceof SdkClientException) {
@@ -329,6 +355,18 @@ public final class S3RecordingStorage implements RecordingStorage {
   private String describe(S3Error error, String what) {
     return "S3 bucket '" + bucket + "': could not " + what + ": " + error.key() + ": " + error.code() + " "
         + error.message();
+  }
+
+  /** The tombstone's last-modified time (S3's clock): when the recording was deleted. */
+  @Override
+  public Optional<Instant> deletedAt(RecordingId id) {
+    Objects.requireNonNull(id, "id");
+    return head(layout.tombstoneKey(id), "read the tombstone of recording " + id).map(HeadObjectResponse::lastModified);
+  }
+
+  /** Written before the metadata is removed, so whoever finds the metadata gone finds the tombstone. */
+  private void putTombstone(RecordingId id, String what) {
+    call(what, () -> s3.putObject(b -> b.bucket(bucket).key(layout.tombstoneKey(id)), RequestBody.empty()));
   }
 
   @Override

@@ -1,8 +1,15 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.meet.core.BulkDeleteResult;
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingEncoding;
+import dev.meet.core.RecordingException;
+import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.MediaContent;
 import dev.meet.core.storage.RecordingMetadata;
@@ -166,7 +173,7 @@ class HostileIdTest {
     manager.delete(padded);
 
     assertThat(manager.get(EXISTING.toString())).isEmpty();
-    assertThat(bucket()).isEmpty();
+    assertThat(bucket()).containsOnlyKeys(tombstoneOfExisting());
   }
 
   @Test
@@ -176,7 +183,12 @@ class HostileIdTest {
 
     assertThat(result.deleted()).containsExactly(EXISTING.toString());
     assertThat(result.failed()).isEmpty();
-    assertThat(bucket()).isEmpty();
+    assertThat(bucket()).containsOnlyKeys(tombstoneOfExisting());
+  }
+
+  /** What a deletion leaves: the tombstone, so a late webhook cannot bring the recording back. */
+  private static String tombstoneOfExisting() {
+    return StorageLayout.defaults().tombstoneKey(EXISTING);
   }
 
   @Test

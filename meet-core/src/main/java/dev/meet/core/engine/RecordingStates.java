@@ -1,13 +1,20 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingListener;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.livekit.EgressState;
 import dev.meet.core.storage.RecordingMetadata;
 import dev.meet.core.storage.RecordingSecrets;
 import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StoredRecording;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import livekit.LivekitEgress.EgressInfo;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +38,29 @@ final class RecordingStates {
 
   private final RecordingStorage storage;
   private final List<RecordingListener> listeners;
+  private final Clock clock;
 
-  RecordingStates(RecordingStorage storage, List<RecordingListener> listeners) {
+  private final Duration tombstoneRetention;
+
+  RecordingStates(RecordingStorage storage, List<RecordingListener> listeners, Clock clock,
+      Duration tombstoneRetention) {
     this.storage = storage;
     this.listeners = List.copyOf(listeners);
+    this.clock = clock;
+    this.tombstoneRetention = tombstoneRetention;
+  }
+
+  /**
+   * The stored recording, for the API's reads.
+   *
+   * @throws dev.meet.core.RecordingException STORAGE_UNAVAILABLE when storage fails
+   */
+  Optional<Recording> find(RecordingId id) {
+    try {
+      return storage.find(id).map(StoredRecording::recording);
+    } catch (StorageException e) {
+      throw Failures.storage(e);
+    }
   }
 
   /** The state after applying: the stored recording, and whether this call changed it. */
@@ -43,34 +69,42 @@ final class RecordingStates {
   /**
    * Applies LiveKit's view of an egress to its recording.
    *
+   * @return the state after, or empty when the recording was deleted (a tombstone younger than the retention)
    * @throws StorageException when storage fails (the caller answers "retry")
    */
-  Applied applyEgress(RecordingId id, EgressInfo info) {
-    long updatedAt = Math.max(0, info.getUpdatedAt());
+  Optional<Applied> applyEgress(RecordingId id, EgressState info) {
+    long updatedAt = info.updatedAt();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<StoredRecording> current = storage.find(id);
       if (current.isEmpty()) {
+        // Deleted (its tombstone is written before its metadata goes): a late or redelivered update must not bring
+        // it back.
+        if (wasDeleted(id)) {
+          log.info("egress update of a deleted recording ignored recordingId={}", id);
+          return Optional.empty();
+        }
         Recording created = EgressMapping.merge(null, id, info);
-        if (storage.create(new RecordingMetadata(created, updatedAt), RecordingSecrets.generate()).isPresent()) {
+        RecordingMetadata metadata = new RecordingMetadata(created, updatedAt, clock.millis());
+        if (storage.create(metadata, RecordingSecrets.generate()).isPresent()) {
           changed(null, created);
-          return new Applied(created, true);
+          return Optional.of(new Applied(created, true));
         }
         continue;
       }
       StoredRecording stored = current.get();
       Recording old = stored.recording();
-      RecordingStatus next = RecordingStatus.fromEgress(info.getStatus());
+      RecordingStatus next = info.status();
       if (!isNewer(stored.metadata(), next, updatedAt)) {
-        return new Applied(old, false);
+        return Optional.of(new Applied(old, false));
       }
       Recording merged = EgressMapping.merge(old, id, info);
       long version = Math.max(updatedAt, stored.metadata().egressUpdatedAt());
       if (merged.equals(old) && version == stored.metadata().egressUpdatedAt()) {
-        return new Applied(old, false);
+        return Optional.of(new Applied(old, false));
       }
-      if (storage.update(stored, new RecordingMetadata(merged, version)).isPresent()) {
+      if (storage.update(stored, stored.metadata().with(merged, version)).isPresent()) {
         changed(old, merged);
-        return new Applied(merged, !merged.equals(old));
+        return Optional.of(new Applied(merged, !merged.equals(old)));
       }
     }
     throw new StorageException("too many concurrent updates of recording " + id);
@@ -80,11 +114,12 @@ final class RecordingStates {
    * Stores a recording the start flow just created (status from the start response), or, when a webhook already
    * created it, adds what only the start knows (room name, layout, encoding) without touching LiveKit's fields.
    */
-  Recording createStarted(RecordingId id, Recording starting, EgressInfo startResponse) {
-    long updatedAt = Math.max(0, startResponse.getUpdatedAt());
+  Recording createStarted(RecordingId id, Recording starting, EgressState startResponse) {
+    long updatedAt = startResponse.updatedAt();
     Recording initial = EgressMapping.merge(starting, id, startResponse);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (storage.create(new RecordingMetadata(initial, updatedAt), RecordingSecrets.generate()).isPresent()) {
+      RecordingMetadata metadata = new RecordingMetadata(initial, updatedAt, clock.millis());
+      if (storage.create(metadata, RecordingSecrets.generate()).isPresent()) {
         changed(null, initial);
         return initial;
       }
@@ -100,7 +135,7 @@ final class RecordingStates {
       if (enriched.equals(old)) {
         return old;
       }
-      if (storage.update(stored, new RecordingMetadata(enriched, stored.metadata().egressUpdatedAt())).isPresent()) {
+      if (storage.update(stored, stored.metadata().with(enriched, stored.metadata().egressUpdatedAt())).isPresent()) {
         changed(old, enriched);
         return enriched;
       }
@@ -127,12 +162,17 @@ final class RecordingStates {
       Recording aborted = new Recording(old.recordingId(), old.roomId(), old.roomName(), RecordingStatus.ABORTED,
           old.layout(), old.encoding(), old.filename(), old.startDate(), old.endDate(), old.duration(), old.size(),
           old.errorCode(), "egress lost", details);
-      if (storage.update(stored, new RecordingMetadata(aborted, stored.metadata().egressUpdatedAt())).isPresent()) {
+      if (storage.update(stored, stored.metadata().with(aborted, stored.metadata().egressUpdatedAt())).isPresent()) {
         changed(old, aborted);
         return new Applied(aborted, true);
       }
     }
     throw new StorageException("too many concurrent updates of recording " + id);
+  }
+
+  private boolean wasDeleted(RecordingId id) {
+    Instant horizon = clock.instant().minus(tombstoneRetention);
+    return storage.deletedAt(id).filter(deletedAt -> deletedAt.isAfter(horizon)).isPresent();
   }
 
   private static boolean isNewer(RecordingMetadata stored, RecordingStatus next, long updatedAt) {

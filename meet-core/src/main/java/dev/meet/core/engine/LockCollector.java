@@ -1,7 +1,10 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
+import dev.meet.core.CollectorRun;
+import dev.meet.core.livekit.EgressState;
 import dev.meet.core.livekit.LiveKitException;
 import dev.meet.core.livekit.LiveKitGateway;
+import dev.meet.core.livekit.LiveKitRoom;
 import dev.meet.core.lock.LockException;
 import dev.meet.core.lock.LockScan;
 import dev.meet.core.lock.RecordingLockProvider;
@@ -11,8 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import livekit.LivekitEgress.EgressInfo;
-import livekit.LivekitModels.Room;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +47,14 @@ final class LockCollector {
   CollectorRun run() {
     Set<String> liveRooms = new HashSet<>();
     Set<String> recordingRooms = new HashSet<>();
+    Set<String> inProgress = new HashSet<>();
     try {
-      for (Room room : liveKit.listRooms()) {
-        liveRooms.add(room.getName());
+      for (LiveKitRoom room : liveKit.listRooms()) {
+        liveRooms.add(room.name());
       }
-      for (EgressInfo egress : liveKit.listActiveEgress()) {
-        recordingRooms.add(egress.getRoomName());
+      for (EgressState egress : liveKit.listActiveEgress()) {
+        recordingRooms.add(egress.roomName());
+        inProgress.add(egress.egressId());
       }
     } catch (LiveKitException e) {
       return new CollectorRun(true, 0, 0, "LiveKit unavailable: " + e.getMessage());
@@ -69,12 +72,18 @@ final class LockCollector {
             continue;
           }
           String room = lock.roomId();
-          boolean orphaned = !liveRooms.contains(room) || !recordingRooms.contains(room);
+          String egressId = lock.value().egressId();
+          // Per lock: a bound lock is orphaned when its own egress is no longer in progress (another egress in the
+          // same room, a stream or another deployment's, does not keep it); an unbound one (a start that crashed
+          // between acquire and bind) when its room is gone or records nothing.
+          boolean orphaned = egressId != null ? !inProgress.contains(egressId)
+              : !liveRooms.contains(room) || !recordingRooms.contains(room);
           if (orphaned && locks.release(room, lock.value())) {
             released++;
             log.warn("orphaned active lock released roomId={} egressId={} owner={} acquiredAt={} reason={}", room,
                 lock.value().egressId(), lock.value().instanceId(), lock.value().acquiredAt(),
-                liveRooms.contains(room) ? "no in-progress egress" : "room gone");
+                egressId != null ? "its egress is not in progress"
+                    : liveRooms.contains(room) ? "no in-progress egress" : "room gone");
           }
         }
         cursor = page.nextCursor();

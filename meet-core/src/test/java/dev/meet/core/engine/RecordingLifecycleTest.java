@@ -1,9 +1,15 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingEncoding;
+import dev.meet.core.RecordingException;
+import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.MediaContent;
 import dev.meet.core.testing.RecordingSystem;
@@ -18,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Flow 1 of the issue: a recording from start to complete, against the emulator, Redis and S3. */
 @ExtendWith({RedisServerExtension.class, S3ProxyExtension.class})
@@ -88,6 +95,24 @@ class RecordingLifecycleTest {
   }
 
   @Test
+  void byDefaultNoCredentialOfOursTravelsToLiveKitAndTheEgressStillWritesIntoTheBucket() throws Exception {
+    Recording started = manager.start("room-1", StartOptions.defaults());
+
+    livekit.LivekitEgress.EgressInfo sent = system.livekit().egress(started.id().egressId()).orElseThrow();
+    assertThat(sent.getRoomComposite().getFileOutputsList()).allSatisfy(file -> assertThat(file.hasS3()).isFalse());
+    assertThat(sent.getRoomComposite().getFile().hasS3()).isFalse();
+    assertThat(sent.toString()).doesNotContain(system.s3().secretKey()).doesNotContain(system.s3().accessKey());
+
+    manager.stop(started.recordingId());
+    await().atMost(Duration.ofSeconds(10)).until(
+        () -> manager.get(started.recordingId()).orElseThrow().status() == RecordingStatus.COMPLETE);
+    try (MediaContent content = manager.openMedia(started.recordingId(), null)) {
+      assertThat(new String(content.stream().readNBytes(8), 4, 4, java.nio.charset.StandardCharsets.US_ASCII))
+          .isEqualTo("ftyp");
+    }
+  }
+
+  @Test
   void startingAgainWhileRecordingIsRejectedAtOnce() {
     manager.start("room-1", StartOptions.defaults());
 
@@ -115,7 +140,10 @@ class RecordingLifecycleTest {
     manager.delete(started.recordingId());
 
     assertThat(manager.get(started.recordingId())).isEmpty();
-    assertThat(system.s3Client().listObjectsV2(b -> b.bucket(system.s3().bucket())).contents()).isEmpty();
+    // Only the tombstone is left, so a late egress update cannot bring the recording back.
+    assertThat(system.s3Client().listObjectsV2(b -> b.bucket(system.s3().bucket())).contents())
+        .extracting(S3Object::key).containsExactly("openvidu-meet/recordings/.tombstones/room-1/"
+            + started.id().egressId() + "/" + started.id().uid());
   }
 
   @Test

@@ -1,11 +1,18 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.CollectorRun;
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingEncoding;
+import dev.meet.core.StartOptions;
+import dev.meet.core.livekit.LiveKitSdkGateway;
+import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.lock.LockScan;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
+import dev.meet.core.storage.MediaTarget;
 import dev.meet.core.testing.RecordingSystem;
 import dev.meet.testkit.redis.RedisServer;
 import dev.meet.testkit.redis.RedisServerExtension;
@@ -104,6 +111,27 @@ class LockCollectorTest {
     assertThat(locks.get("room-1")).get().extracting(LockValue::egressId).isEqualTo(recording.id().egressId());
     assertThat(system.livekit().egress(recording.id().egressId()).orElseThrow().getStatus())
         .isEqualTo(EgressStatus.EGRESS_ACTIVE);
+  }
+
+  @Test
+  void lockBoundToAnEndedEgressIsReleasedEvenWhileAnotherEgressRecordsTheSameRoom() {
+    RecordingManager a = system.newManager("instance-a");
+    Recording recording = a.start("room-1", StartOptions.defaults());
+    system.livekit().faults().dropEvent("egress_ended");
+    a.stop(recording.recordingId());
+    await().atMost(Duration.ofSeconds(10)).until(() -> system.livekit().egress(recording.id().egressId())
+        .orElseThrow().getStatus() == EgressStatus.EGRESS_COMPLETE);
+    // Another egress in the same room that is not this lock's (another deployment's recording).
+    try (LiveKitSdkGateway other = new LiveKitSdkGateway(new LiveKitSettings(system.livekit().url(),
+        system.livekit().apiKey(), system.livekit().apiSecret()))) {
+      other.startRoomComposite("room-1", new MediaTarget("elsewhere/room-1", null), null, RecordingEncoding.DEFAULT);
+    }
+    assertThat(locks.get("room-1")).get().extracting(LockValue::egressId).isEqualTo(recording.id().egressId());
+
+    CollectorRun run = laterInstance("instance-b").collectOrphanedLocks();
+
+    assertThat(run.repaired()).isEqualTo(1);
+    assertThat(locks.get("room-1")).isEmpty();
   }
 
   @Test

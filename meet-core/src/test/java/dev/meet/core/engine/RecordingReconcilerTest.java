@@ -1,9 +1,16 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.CollectorRun;
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingEncoding;
+import dev.meet.core.RecordingException;
+import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.RecordingMetadata;
@@ -133,6 +140,31 @@ class RecordingReconcilerTest {
     assertThat(run.examined()).isEqualTo(1);
     assertThat(run.repaired()).isZero();
     assertThat(statusOf(recent)).isEqualTo(RecordingStatus.ACTIVE);
+  }
+
+  @Test
+  void recordingThatNeverBecameActiveIsGivenTheGraceFromWhenItWasStored() {
+    RecordingManager patient = system.newManager("instance-b", b -> b.collectorGrace(Duration.ofMinutes(5)));
+    RecordingId id = new RecordingId("room-1", "EG_NeverActive01", RecordingId.newUid());
+    Recording starting = Recording.starting(id, "room-1", "grid", RecordingEncoding.DEFAULT);
+    assertThat(starting.startDate()).isNull();
+    assertThat(system.newStorage().create(new RecordingMetadata(starting, 0, Instant.now().toEpochMilli()),
+        RecordingSecrets.generate())).isPresent();
+
+    CollectorRun run = patient.reconcileStaleRecordings();
+
+    assertThat(run.repaired()).isZero();
+    assertThat(statusOf(starting)).isEqualTo(RecordingStatus.STARTING);
+  }
+
+  @Test
+  void theStartStoresWhenTheRecordingWasCreated() {
+    Instant before = Instant.now().minusSeconds(1);
+
+    Recording recording = manager.start("room-1", StartOptions.defaults());
+
+    long createdAt = system.newStorage().find(recording.id()).orElseThrow().metadata().createdAt();
+    assertThat(Instant.ofEpochMilli(createdAt)).isAfter(before).isBefore(Instant.now().plusSeconds(1));
   }
 
   @Test

@@ -1,7 +1,10 @@
-package dev.meet.core.storage;
+package dev.meet.core.support;
 
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingId;
+import dev.meet.core.storage.RecordingMetadata;
+import dev.meet.core.storage.RecordingSecrets;
+import dev.meet.core.storage.StorageException;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -24,6 +27,9 @@ public final class RecordingJson {
   /** The internal metadata field that orders egress updates (LiveKit's {@code updatedAt}, ns). */
   public static final String EGRESS_UPDATED_AT = "egressUpdatedAt";
 
+  /** The internal metadata field holding when the engine first stored the recording (ms). */
+  public static final String CREATED_AT = "createdAt";
+
   /**
    * Larger documents are refused unread: a metadata document is a few hundred bytes, so anything this big is a foreign
    * object that must not exhaust the heap.
@@ -42,6 +48,9 @@ public final class RecordingJson {
     try {
       ObjectNode document = MAPPER.valueToTree(metadata.recording());
       document.put(EGRESS_UPDATED_AT, metadata.egressUpdatedAt());
+      if (metadata.createdAt() > 0) {
+        document.put(CREATED_AT, metadata.createdAt());
+      }
       return MAPPER.writeValueAsBytes(document);
     } catch (JacksonException e) {
       // Only a programming error can make a validated Recording unwritable.
@@ -64,16 +73,9 @@ public final class RecordingJson {
       if (!(tree instanceof ObjectNode document)) {
         throw new StorageException("corrupt recording metadata in " + source + ": not a JSON object");
       }
-      long egressUpdatedAt = 0;
-      JsonNode updatedAt = document.remove(EGRESS_UPDATED_AT);
-      if (updatedAt != null && !updatedAt.isNull()) {
-        if (!updatedAt.isIntegralNumber() || !updatedAt.canConvertToLong() || updatedAt.longValue() < 0) {
-          throw new StorageException("corrupt recording metadata in " + source + ": " + EGRESS_UPDATED_AT
-              + " must be a non-negative integer");
-        }
-        egressUpdatedAt = updatedAt.longValue();
-      }
-      return new RecordingMetadata(MAPPER.treeToValue(document, Recording.class), egressUpdatedAt);
+      long egressUpdatedAt = internalNumber(document, EGRESS_UPDATED_AT, source);
+      long createdAt = internalNumber(document, CREATED_AT, source);
+      return new RecordingMetadata(MAPPER.treeToValue(document, Recording.class), egressUpdatedAt, createdAt);
     } catch (JacksonException | IllegalArgumentException e) {
       throw new StorageException("corrupt recording metadata in " + source + ": " + reason(e), e);
     }
@@ -124,6 +126,19 @@ public final class RecordingJson {
       // The parser's message may quote the document, which holds secrets: keep it out of the message.
       throw new StorageException("corrupt recording secrets in " + source, e);
     }
+  }
+
+  /** Removes an internal field from the document and returns it, 0 when absent. */
+  private static long internalNumber(ObjectNode document, String field, String source) {
+    JsonNode value = document.remove(field);
+    if (value == null || value.isNull()) {
+      return 0;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+      throw new StorageException("corrupt recording metadata in " + source + ": " + field
+          + " must be a non-negative integer");
+    }
+    return value.longValue();
   }
 
   /** The problem without the parser's location lines: the message stays one line in an operator's log. */

@@ -1,4 +1,4 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +7,12 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingEncoding;
+import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
+import dev.meet.core.WebhookOutcome;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.StorageLayout;
@@ -32,6 +38,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import livekit.LivekitEgress.EgressInfo;
@@ -212,6 +219,123 @@ class WebhookHandlingTest {
     await().atMost(WAIT).until(() -> locks.get(ROOM).isEmpty());
     assertThat(system.webhooks().outcomes()).anySatisfy(o -> assertThat(o.message())
         .isEqualTo("room " + ROOM + " finished, active lock released"));
+  }
+
+  @Test
+  void aLateRedeliveryOfAnEgressLiveKitAlreadyEndedDoesNotLockTheRoomAgain() {
+    Recording recording = manager.start(ROOM, StartOptions.defaults());
+    byte[] active = capturedBody("egress_updated", recording.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+    system.livekit().faults().dropEvent("egress_ended");
+    manager.stop(recording.recordingId());
+    await().atMost(WAIT).until(() -> emulatorStatus(recording) == EgressStatus.EGRESS_COMPLETE);
+    RecordingLockProvider admin = system.newLockProvider();
+    assertThat(admin.release(ROOM, admin.get(ROOM).orElseThrow())).isTrue();
+
+    WebhookOutcome outcome = manager.handleWebhook(active, sign(active));
+
+    assertThat(outcome.kind()).isEqualTo(WebhookOutcome.Kind.PROCESSED);
+    assertThat(locks.get(ROOM)).as("LiveKit ended this egress: the room stays free").isEmpty();
+  }
+
+  @Test
+  void anActiveEgressMeetingTheUnboundLockOfAnotherStartIsStopped() {
+    Recording unguarded = manager.start(ROOM, StartOptions.defaults());
+    byte[] active = capturedBody("egress_updated", unguarded.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+    RecordingLockProvider admin = system.newLockProvider();
+    assertThat(admin.release(ROOM, admin.get(ROOM).orElseThrow())).isTrue();
+    // Another start took the room and is still waiting for LiveKit to answer (its lock is not bound yet).
+    LockValue anotherStart = new LockValue(UUID.randomUUID().toString(), null, "instance-z", Instant.now());
+    assertThat(admin.tryAcquire(ROOM, anotherStart, Duration.ofMinutes(5))).isTrue();
+
+    manager.handleWebhook(active, sign(active));
+
+    await().atMost(WAIT).until(() -> emulatorStatus(unguarded) != EgressStatus.EGRESS_ACTIVE);
+    assertThat(locks.get(ROOM)).contains(anotherStart);
+  }
+
+  @Test
+  void anActiveEgressMeetingTheUnboundLockOfItsOwnStartKeepsRecording() {
+    Recording recording = manager.start(ROOM, StartOptions.defaults());
+    byte[] active = capturedBody("egress_updated", recording.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+    RecordingLockProvider admin = system.newLockProvider();
+    assertThat(admin.release(ROOM, admin.get(ROOM).orElseThrow())).isTrue();
+    // Its own start, between acquire and bind (the webhook overtook LiveKit's answer to the start).
+    LockValue ownStart = new LockValue(LockEffects.attemptToken(recording.id().uid()), null, "instance-a",
+        Instant.now());
+    assertThat(admin.tryAcquire(ROOM, ownStart, Duration.ofMinutes(5))).isTrue();
+
+    WebhookOutcome outcome = manager.handleWebhook(active, sign(active));
+
+    assertThat(outcome.kind()).isEqualTo(WebhookOutcome.Kind.PROCESSED);
+    assertThat(emulatorStatus(recording)).isEqualTo(EgressStatus.EGRESS_ACTIVE);
+    assertThat(locks.get(ROOM)).contains(ownStart);
+  }
+
+  @Test
+  void aRedeliveredEgressEndedAfterTheRecordingWasDeletedDoesNotBringItBack() {
+    Recording recording = manager.start(ROOM, StartOptions.defaults());
+    manager.stop(recording.recordingId());
+    byte[] ended = capturedBody("egress_ended", recording.id().egressId(), EgressStatus.EGRESS_COMPLETE);
+    await().atMost(WAIT).until(() -> status(recording) == RecordingStatus.COMPLETE);
+    manager.delete(recording.recordingId());
+
+    WebhookOutcome outcome = manager.handleWebhook(ended, sign(ended));
+
+    assertThat(outcome.kind()).isEqualTo(WebhookOutcome.Kind.IGNORED);
+    assertThat(manager.get(recording.recordingId())).isEmpty();
+    assertThat(system.newStorage().find(recording.id())).isEmpty();
+  }
+
+  @Test
+  void aWebhookWhoseHandlingOutlastsTheDeadlineIsAnswered503SoLiveKitsQueueIsNotStalled() {
+    RecordingManager impatient = system.newManager("impatient", b -> b.webhookDeadline(Duration.ofMillis(500)));
+    Recording recording = manager.start(ROOM, StartOptions.defaults());
+    Room room = system.livekit().rooms().stream().filter(r -> r.getName().equals(ROOM)).findFirst().orElseThrow();
+    byte[] body = json(WebhookEvent.newBuilder().setEvent("room_finished").setId("EV_slowListEgress")
+        .setCreatedAt(Instant.now().getEpochSecond()).setRoom(room).build());
+    // room_finished asks LiveKit about the room's egress: LiveKit answers slowly.
+    system.livekit().faults().delayRequest("Egress/ListEgress", Duration.ofSeconds(3));
+
+    WebhookOutcome outcome = impatient.handleWebhook(body, sign(body));
+
+    assertThat(outcome.kind()).isEqualTo(WebhookOutcome.Kind.RETRY);
+    assertThat(outcome.message()).contains("not handled within");
+    system.livekit().faults().delayRequest("Egress/ListEgress", Duration.ZERO);
+    assertThat(locks.get(ROOM)).get().extracting(LockValue::egressId).isEqualTo(recording.id().egressId());
+  }
+
+  @Test
+  void aFailedSignalPublishAfterTheEffectIsStoredIsAnsweredWith2xx() {
+    RecordingManager deafToPublish = system.newManager("publish-fails", b -> b.events(new PublishFails()));
+    system.webhooks().routeTo(deafToPublish);
+
+    Recording recording = deafToPublish.start(ROOM, StartOptions.defaults());
+
+    assertThat(recording.status()).isEqualTo(RecordingStatus.ACTIVE);
+    assertThat(system.webhooks().outcomes()).isNotEmpty()
+        .noneSatisfy(o -> assertThat(o.kind()).isEqualTo(WebhookOutcome.Kind.RETRY));
+  }
+
+  /** Signals that cannot be published (Redis down for publishing only); subscribing works. */
+  private static final class PublishFails implements dev.meet.core.events.RecordingEvents {
+    private final dev.meet.core.events.inmemory.InMemoryRecordingEvents delegate =
+        new dev.meet.core.events.inmemory.InMemoryRecordingEvents();
+
+    @Override
+    public void publish(dev.meet.core.events.EgressSignal signal) {
+      throw new dev.meet.core.events.EventsException("publish refused", new java.io.IOException("down"));
+    }
+
+    @Override
+    public Subscription subscribe(String egressId,
+        java.util.function.Consumer<dev.meet.core.events.EgressSignal> listener) {
+      return delegate.subscribe(egressId, listener);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
   }
 
   @Test
