@@ -13,6 +13,7 @@ import dev.meet.core.livekit.LiveKitWebhookVerifier;
 import dev.meet.core.livekit.RoomCheck;
 import dev.meet.core.livekit.RoomPolicy;
 import dev.meet.core.livekit.WebhookRejectedException;
+import dev.meet.core.livekit.WebhookRejectionLog;
 import dev.meet.core.lock.LockException;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
@@ -35,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,7 @@ public final class RecordingManager implements AutoCloseable {
 
   private final LiveKitGateway liveKit;
   private final LiveKitWebhookVerifier webhookVerifier;
+  private final WebhookRejectionLog rejectionLog = new WebhookRejectionLog();
   private final RecordingLockProvider locks;
   private final RecordingStorage storage;
   private final RecordingEvents events;
@@ -604,8 +607,9 @@ public final class RecordingManager implements AutoCloseable {
     try {
       event = webhookVerifier.verify(rawBody, authorization);
     } catch (WebhookRejectedException e) {
-      log.warn("{} reason={}", e.getMessage(), e.reason());
-      WebhookOutcome rejected = WebhookOutcome.rejected(e.getMessage());
+      // The caller may be anyone: it learns nothing about why; the operator does, without a flood of lines.
+      rejectionLog.rejected(e);
+      WebhookOutcome rejected = WebhookOutcome.rejected(WebhookOutcome.REJECTED_MESSAGE);
       observe(() -> observer.webhookHandled("unverified", rejected.kind()));
       return rejected;
     }
@@ -1043,6 +1047,7 @@ public final class RecordingManager implements AutoCloseable {
     private Duration collectorInterval = Duration.ofMinutes(1);
     private @Nullable Duration collectorGrace;
     private Duration webhookLeeway = Duration.ofSeconds(60);
+    private final Map<String, String> extraWebhookKeys = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private final List<RecordingListener> listeners = new ArrayList<>();
     private RecordingObserver observer = RecordingObserver.NONE;
@@ -1139,6 +1144,21 @@ public final class RecordingManager implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Another API key whose webhooks are accepted besides the one of {@link #liveKit(LiveKitSettings)}, for key
+     * rotation: LiveKit never retries a 401, so while it moves to a new key both must verify or events are lost.
+     */
+    public Builder additionalWebhookKey(String apiKey, String apiSecret) {
+      if (apiKey == null || apiKey.isBlank()) {
+        throw new IllegalArgumentException("additionalWebhookKey apiKey must not be blank");
+      }
+      if (apiSecret == null || apiSecret.isBlank()) {
+        throw new IllegalArgumentException("additionalWebhookKey apiSecret must not be blank");
+      }
+      extraWebhookKeys.put(apiKey, apiSecret);
+      return this;
+    }
+
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
@@ -1177,8 +1197,9 @@ public final class RecordingManager implements AutoCloseable {
       if (storage == null) {
         throw new IllegalStateException("storage is required: storage(...) or localStorage(directory)");
       }
-      return new RecordingManager(this, gateway,
-          new LiveKitWebhookVerifier(liveKitSettings.apiKey(), liveKitSettings.apiSecret(), webhookLeeway),
+      Map<String, String> webhookKeys = new LinkedHashMap<>(extraWebhookKeys);
+      webhookKeys.put(liveKitSettings.apiKey(), liveKitSettings.apiSecret());
+      return new RecordingManager(this, gateway, new LiveKitWebhookVerifier(webhookKeys, webhookLeeway),
           lockStore, storage, signals, roomPolicy == null ? new LiveKitRoomPolicy(gateway) : roomPolicy, owned);
     }
 

@@ -282,6 +282,41 @@ class WebhookHandlingTest {
     assertThat(objectsUnder("instance-b/")).isNotEmpty();
   }
 
+  @Test
+  void everyRejectionAnswersTheSameGenericMessageSoAForgerLearnsNothing() {
+    Recording started = manager.start(ROOM, StartOptions.defaults());
+    byte[] body = capturedBody("egress_updated", started.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+
+    List<WebhookOutcome> outcomes = List.of(
+        manager.handleWebhook(body, null),
+        manager.handleWebhook(body, "garbage"),
+        manager.handleWebhook(body, sign(body, system.livekit().apiKey(), "wrong-secret")),
+        manager.handleWebhook(body, sign(body, "unknown-key", "whatever")),
+        manager.handleWebhook(body, "Bearer " + sign(body)));
+
+    assertThat(outcomes).allSatisfy(o -> {
+      assertThat(o.kind()).isEqualTo(WebhookOutcome.Kind.REJECTED);
+      assertThat(o.message()).isEqualTo(WebhookOutcome.REJECTED_MESSAGE);
+    });
+  }
+
+  @Test
+  void duringKeyRotationWebhooksSignedWithTheAdditionalKeyAreApplied() {
+    Recording started = manager.start(ROOM, StartOptions.defaults());
+    byte[] body = capturedBody("egress_updated", started.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+    RecordingManager rotating = system.newManager("instance-b",
+        b -> b.storage(storageUnder("instance-b/")).additionalWebhookKey("nextkey", "next-secret"));
+    RecordingManager notRotating = system.newManager("instance-c", b -> b.storage(storageUnder("instance-c/")));
+    String byNextKey = sign(body, "nextkey", "next-secret");
+
+    assertThat(notRotating.handleWebhook(body, byNextKey).kind()).isEqualTo(WebhookOutcome.Kind.REJECTED);
+    assertThat(rotating.handleWebhook(body, byNextKey).kind()).isEqualTo(WebhookOutcome.Kind.PROCESSED);
+    assertThat(rotating.handleWebhook(body, sign(body)).kind())
+        .as("the configured key keeps working").isEqualTo(WebhookOutcome.Kind.PROCESSED);
+    assertThat(rotating.get(started.recordingId())).get().extracting(Recording::status)
+        .isEqualTo(RecordingStatus.ACTIVE);
+  }
+
   // ------------------------------------------------------------------------------------------ not ours
 
   @Test
@@ -372,14 +407,18 @@ class WebhookHandlingTest {
 
   /** LiveKit's webhook token: a bare HS256 JWT by the API key whose sha256 claim is the body's hash. */
   private String sign(byte[] body) {
+    return sign(body, system.livekit().apiKey(), system.livekit().apiSecret());
+  }
+
+  private static String sign(byte[] body, String apiKey, String apiSecret) {
     Instant now = Instant.now();
     return JWT.create()
-        .withIssuer(system.livekit().apiKey())
+        .withIssuer(apiKey)
         .withExpiresAt(Date.from(now.plus(Duration.ofMinutes(5))))
         .withNotBefore(Date.from(now))
         .withIssuedAt(Date.from(now))
         .withClaim("sha256", Base64.getEncoder().encodeToString(sha256(body)))
-        .sign(Algorithm.HMAC256(system.livekit().apiSecret()));
+        .sign(Algorithm.HMAC256(apiSecret));
   }
 
   private static byte[] sha256(byte[] body) {
