@@ -33,6 +33,12 @@ public record WebhookOutcome(Kind kind, String message) {
     }
   }
 
+  /**
+   * The one message every rejected webhook gets: a forger learns nothing about which check failed. The reason is in
+   * the log ({@code WebhookRejectionLog}).
+   */
+  public static final String REJECTED_MESSAGE = "not a valid LiveKit webhook";
+
   public WebhookOutcome {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(message, "message");

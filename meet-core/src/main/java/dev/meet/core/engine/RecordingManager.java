@@ -38,7 +38,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -359,6 +361,7 @@ public final class RecordingManager implements AutoCloseable {
     private Duration webhookLeeway = Duration.ofSeconds(60);
     private Duration tombstoneRetention = Duration.ofHours(24);
     private Duration webhookDeadline = Duration.ofSeconds(5);
+    private final Map<String, String> additionalWebhookKeys = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private final List<RecordingListener> listeners = new ArrayList<>();
     private RecordingObserver observer = RecordingObserver.NONE;
@@ -474,6 +477,21 @@ public final class RecordingManager implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Another API key whose webhooks are accepted besides the one of {@link #liveKit(LiveKitSettings)}, for key
+     * rotation: LiveKit never retries a 401, so while it moves to a new key both must verify or events are lost.
+     */
+    public Builder additionalWebhookKey(String apiKey, String apiSecret) {
+      if (apiKey == null || apiKey.isBlank()) {
+        throw new IllegalArgumentException("additionalWebhookKey apiKey must not be blank");
+      }
+      if (apiSecret == null || apiSecret.isBlank()) {
+        throw new IllegalArgumentException("additionalWebhookKey apiSecret must not be blank");
+      }
+      additionalWebhookKeys.put(apiKey, apiSecret);
+      return this;
+    }
+
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
@@ -511,8 +529,9 @@ public final class RecordingManager implements AutoCloseable {
         log.warn("no lock provider configured: using the in-memory one, which is correct for a single instance only");
         lockStore = new InMemoryRecordingLockProvider();
       }
-      LiveKitWebhookVerifier verifier =
-          new LiveKitWebhookVerifier(liveKitSettings.apiKey(), liveKitSettings.apiSecret(), webhookLeeway);
+      Map<String, String> webhookKeys = new LinkedHashMap<>(additionalWebhookKeys);
+      webhookKeys.put(liveKitSettings.apiKey(), liveKitSettings.apiSecret());
+      LiveKitWebhookVerifier verifier = new LiveKitWebhookVerifier(webhookKeys, webhookLeeway);
       return new RecordingManager(settings, gateway, verifier, lockStore, storage, signals,
           roomPolicy == null ? new LiveKitRoomPolicy(gateway) : roomPolicy, owned);
     }

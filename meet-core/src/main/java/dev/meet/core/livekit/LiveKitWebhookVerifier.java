@@ -24,8 +24,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import livekit.LivekitWebhook.WebhookEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +48,11 @@ import tools.jackson.databind.node.ObjectNode;
  * bytes as received, never over a re-serialised body, and compared in constant time. Checks run in this order, and
  * nothing of the body is read before the token is proven: signature and algorithm, issuer, validity (with a clock
  * leeway, because the sender's clock is not ours), body hash, body.
+ *
+ * <p>Only what LiveKit itself sends passes: HS256 (an HS384/HS512, RS256 or unsigned token is refused, so no
+ * algorithm confusion is possible), and both {@code exp} and {@code nbf} present (LiveKit's tokens always carry them;
+ * a token without an expiry would be valid forever if it leaked). Several API keys may be accepted at once, for key
+ * rotation; the token's {@code iss} picks the secret.
  *
  * <p>Differences from the SDK's {@code WebhookReceiver}, on purpose: a configurable leeway (it has none, so a
  * receiver a second behind LiveKit rejects fresh webhooks); a reason per rejection; and enum names this SDK version
@@ -72,7 +79,8 @@ public final class LiveKitWebhookVerifier {
   private static final int UNKNOWN_ENUM_NUMBER = -1;
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
-  private final JWTVerifier verifier;
+  /** One verifier per accepted API key, chosen by the token's issuer. */
+  private final Map<String, JWTVerifier> verifiersByKey;
   private final Duration leeway;
 
   /** With {@link #DEFAULT_LEEWAY}. */
@@ -86,26 +94,59 @@ public final class LiveKitWebhookVerifier {
    * @param leeway how far {@code exp}, {@code nbf} and {@code iat} may be off; whole seconds, rounded up
    */
   public LiveKitWebhookVerifier(String apiKey, String apiSecret, Duration leeway) {
-    this(apiKey, apiSecret, leeway, Clock.systemUTC());
+    this(singleKey(apiKey, apiSecret), leeway, Clock.systemUTC());
+  }
+
+  /**
+   * Accepts webhooks signed by any of several API keys, for key rotation: LiveKit never retries a 401, so while its
+   * configuration moves from the old key to the new one, both must verify or events are lost.
+   *
+   * <pre>{@code
+   * new LiveKitWebhookVerifier(Map.of("oldkey", oldSecret, "newkey", newSecret), Duration.ofSeconds(60));
+   * }</pre>
+   *
+   * @param secretsByKey each accepted API key ({@code iss}) with its secret; at least one
+   * @param leeway how far {@code exp}, {@code nbf} and {@code iat} may be off; whole seconds, rounded up
+   */
+  public LiveKitWebhookVerifier(Map<String, String> secretsByKey, Duration leeway) {
+    this(secretsByKey, leeway, Clock.systemUTC());
   }
 
   LiveKitWebhookVerifier(String apiKey, String apiSecret, Duration leeway, Clock clock) {
-    if (apiKey == null || apiKey.isBlank()) {
-      throw new IllegalArgumentException("apiKey must not be blank");
-    }
-    if (apiSecret == null || apiSecret.isBlank()) {
-      throw new IllegalArgumentException("apiSecret must not be blank");
+    this(singleKey(apiKey, apiSecret), leeway, clock);
+  }
+
+  LiveKitWebhookVerifier(Map<String, String> secretsByKey, Duration leeway, Clock clock) {
+    Objects.requireNonNull(secretsByKey, "secretsByKey must not be null");
+    if (secretsByKey.isEmpty()) {
+      throw new IllegalArgumentException("secretsByKey must name at least one API key");
     }
     Objects.requireNonNull(leeway, "leeway must not be null");
     if (leeway.isNegative()) {
       throw new IllegalArgumentException("leeway must not be negative, was " + leeway);
     }
+    Objects.requireNonNull(clock, "clock");
     this.leeway = leeway;
     long leewaySeconds = leeway.plusMillis(999).toSeconds();
-    this.verifier = ((com.auth0.jwt.JWTVerifier.BaseVerification) JWT.require(Algorithm.HMAC256(apiSecret))
-        .withIssuer(apiKey)
-        .acceptLeeway(leewaySeconds))
-        .build(Objects.requireNonNull(clock, "clock"));
+    Map<String, JWTVerifier> verifiers = new LinkedHashMap<>();
+    secretsByKey.forEach((apiKey, apiSecret) -> {
+      requireNonBlank(apiKey, "apiKey");
+      requireNonBlank(apiSecret, "apiSecret");
+      // LiveKit's tokens always carry exp and nbf (its AccessToken sets both): one without either never expires
+      // or was never made by LiveKit, so it is refused rather than trusted forever.
+      verifiers.put(apiKey, ((com.auth0.jwt.JWTVerifier.BaseVerification) JWT.require(Algorithm.HMAC256(apiSecret))
+          .withIssuer(apiKey)
+          .withClaimPresence("exp")
+          .withClaimPresence("nbf")
+          .acceptLeeway(leewaySeconds))
+          .build(clock));
+    });
+    this.verifiersByKey = Map.copyOf(verifiers);
+  }
+
+  /** The API keys whose webhooks this verifier accepts. */
+  public Set<String> apiKeys() {
+    return verifiersByKey.keySet();
   }
 
   /**
@@ -131,7 +172,7 @@ public final class LiveKitWebhookVerifier {
           "the Authorization header has a 'Bearer ' prefix, but LiveKit sends the bare JWT");
     }
     try {
-      return verifier.verify(token);
+      return verifierFor(token).verify(token);
     } catch (JWTDecodeException e) {
       throw new WebhookRejectedException(Reason.MALFORMED_TOKEN, "the Authorization header is not a JWT", e);
     } catch (AlgorithmMismatchException e) {
@@ -151,6 +192,35 @@ public final class LiveKitWebhookVerifier {
       throw incorrectClaim(e);
     } catch (JWTVerificationException e) {
       throw new WebhookRejectedException(Reason.MALFORMED_TOKEN, "invalid token (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * The verifier of the key the token says it was issued by. Reading {@code iss} before the signature is checked
+   * only chooses which secret to check it with; nothing else of the token or the body is trusted before that.
+   */
+  private JWTVerifier verifierFor(String token) {
+    String issuer = JWT.decode(token).getIssuer();
+    if (issuer == null || issuer.isEmpty()) {
+      throw new WebhookRejectedException(Reason.WRONG_ISSUER, "the token has no issuer");
+    }
+    JWTVerifier verifier = verifiersByKey.get(issuer);
+    if (verifier == null) {
+      throw new WebhookRejectedException(Reason.WRONG_ISSUER,
+          "the token was issued for an API key this receiver does not accept");
+    }
+    return verifier;
+  }
+
+  private static Map<String, String> singleKey(String apiKey, String apiSecret) {
+    requireNonBlank(apiKey, "apiKey");
+    requireNonBlank(apiSecret, "apiSecret");
+    return Map.of(apiKey, apiSecret);
+  }
+
+  private static void requireNonBlank(@Nullable String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
     }
   }
 

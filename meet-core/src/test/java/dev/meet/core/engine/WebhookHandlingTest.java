@@ -373,14 +373,16 @@ class WebhookHandlingTest {
     await().atMost(WAIT).until(() -> emulatorStatus(recording) == EgressStatus.EGRESS_COMPLETE);
     system.livekit().awaitWebhooksIdle(WAIT);
 
+    // The egress is a participant of its room, as in LiveKit: its participant_left comes too, rejected like the rest.
     List<WebhookDelivery> deliveries = deliveriesToManager();
-    assertThat(deliveries).extracting(WebhookDelivery::event).containsExactly("egress_updated", "egress_ended");
+    assertThat(deliveries).extracting(WebhookDelivery::event).filteredOn(e -> e.startsWith("egress_"))
+        .containsExactly("egress_updated", "egress_ended");
     assertThat(deliveries).allSatisfy(d -> {
       assertThat(d.statusCode()).isEqualTo(401);
       assertThat(d.attempt()).as("4xx is never retried").isEqualTo(1);
     });
     assertThat(system.webhooks().outcomes().subList(answeredBefore, system.webhooks().outcomes().size()))
-        .hasSize(2).allSatisfy(o -> assertThat(o.kind()).isEqualTo(WebhookOutcome.Kind.REJECTED));
+        .hasSize(deliveries.size()).allSatisfy(o -> assertThat(o.kind()).isEqualTo(WebhookOutcome.Kind.REJECTED));
     assertThat(manager.get(recording.recordingId())).contains(before);
     assertThat(metadataObject(recording.id()).eTag()).isEqualTo(metadataEtag);
     assertThat(locks.get(ROOM)).contains(lockBefore);
@@ -404,6 +406,41 @@ class WebhookHandlingTest {
     // The same token with the untouched body is accepted: the rejection was the tampering's doing.
     assertThat(other.handleWebhook(body, signature).kind()).isEqualTo(WebhookOutcome.Kind.PROCESSED);
     assertThat(objectsUnder("instance-b/")).isNotEmpty();
+  }
+
+  @Test
+  void everyRejectionAnswersTheSameGenericMessageSoAForgerLearnsNothing() {
+    Recording started = manager.start(ROOM, StartOptions.defaults());
+    byte[] body = capturedBody("egress_updated", started.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+
+    List<WebhookOutcome> outcomes = List.of(
+        manager.handleWebhook(body, null),
+        manager.handleWebhook(body, "garbage"),
+        manager.handleWebhook(body, sign(body, system.livekit().apiKey(), "wrong-secret")),
+        manager.handleWebhook(body, sign(body, "unknown-key", "whatever")),
+        manager.handleWebhook(body, "Bearer " + sign(body)));
+
+    assertThat(outcomes).allSatisfy(o -> {
+      assertThat(o.kind()).isEqualTo(WebhookOutcome.Kind.REJECTED);
+      assertThat(o.message()).isEqualTo(WebhookOutcome.REJECTED_MESSAGE);
+    });
+  }
+
+  @Test
+  void duringKeyRotationWebhooksSignedWithTheAdditionalKeyAreApplied() {
+    Recording started = manager.start(ROOM, StartOptions.defaults());
+    byte[] body = capturedBody("egress_updated", started.id().egressId(), EgressStatus.EGRESS_ACTIVE);
+    RecordingManager rotating = system.newManager("instance-b",
+        b -> b.storage(storageUnder("instance-b/")).additionalWebhookKey("nextkey", "next-secret"));
+    RecordingManager notRotating = system.newManager("instance-c", b -> b.storage(storageUnder("instance-c/")));
+    String byNextKey = sign(body, "nextkey", "next-secret");
+
+    assertThat(notRotating.handleWebhook(body, byNextKey).kind()).isEqualTo(WebhookOutcome.Kind.REJECTED);
+    assertThat(rotating.handleWebhook(body, byNextKey).kind()).isEqualTo(WebhookOutcome.Kind.PROCESSED);
+    assertThat(rotating.handleWebhook(body, sign(body)).kind())
+        .as("the configured key keeps working").isEqualTo(WebhookOutcome.Kind.PROCESSED);
+    assertThat(rotating.get(started.recordingId())).get().extracting(Recording::status)
+        .isEqualTo(RecordingStatus.ACTIVE);
   }
 
   // ------------------------------------------------------------------------------------------ not ours
@@ -496,14 +533,18 @@ class WebhookHandlingTest {
 
   /** LiveKit's webhook token: a bare HS256 JWT by the API key whose sha256 claim is the body's hash. */
   private String sign(byte[] body) {
+    return sign(body, system.livekit().apiKey(), system.livekit().apiSecret());
+  }
+
+  private static String sign(byte[] body, String apiKey, String apiSecret) {
     Instant now = Instant.now();
     return JWT.create()
-        .withIssuer(system.livekit().apiKey())
+        .withIssuer(apiKey)
         .withExpiresAt(Date.from(now.plus(Duration.ofMinutes(5))))
         .withNotBefore(Date.from(now))
         .withIssuedAt(Date.from(now))
         .withClaim("sha256", Base64.getEncoder().encodeToString(sha256(body)))
-        .sign(Algorithm.HMAC256(system.livekit().apiSecret()));
+        .sign(Algorithm.HMAC256(apiSecret));
   }
 
   private static byte[] sha256(byte[] body) {

@@ -21,12 +21,17 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import livekit.LivekitEgress.EgressInfo;
@@ -186,7 +191,7 @@ class LiveKitWebhookVerifierTest {
     Delivery delivery = participantJoined();
     LiveKitWebhookVerifier otherDeployment = new LiveKitWebhookVerifier("otherkey", "othersecret");
 
-    assertRejected(() -> otherDeployment.verify(delivery.body(), delivery.authorization()), Reason.BAD_SIGNATURE);
+    assertRejected(() -> otherDeployment.verify(delivery.body(), delivery.authorization()), Reason.WRONG_ISSUER);
   }
 
   // ------------------------------------------------------------------ forged and damaged requests
@@ -280,9 +285,87 @@ class LiveKitWebhookVerifierTest {
   @Test
   void aTokenWithoutBodyHashIsRejected() {
     byte[] body = sampleBody();
-    String unhashed = JWT.create().withIssuer(KEY).withExpiresAt(Instant.now().plusSeconds(300)).sign(hs256());
+    String unhashed = JWT.create().withIssuer(KEY).withNotBefore(Instant.now())
+        .withExpiresAt(Instant.now().plusSeconds(300)).sign(hs256());
 
     assertRejected(() -> verifier.verify(body, unhashed), Reason.BODY_MISMATCH);
+  }
+
+  @Test
+  void aTokenSignedWithHs384AndTheRightSecretIsRejectedBecauseLiveKitSignsWithHs256() {
+    byte[] body = sampleBody();
+
+    assertRejected(() -> verifier.verify(body, token(body).sign(Algorithm.HMAC384(SECRET))), Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void anRs256TokenIsRejectedSoNoAlgorithmConfusionIsPossible() throws Exception {
+    byte[] body = sampleBody();
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair pair = generator.generateKeyPair();
+    String rs256 = token(body).sign(
+        Algorithm.RSA256((RSAPublicKey) pair.getPublic(), (RSAPrivateKey) pair.getPrivate()));
+
+    assertRejected(() -> verifier.verify(body, rs256), Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void aTokenWithoutExpiryIsRejectedEvenWhenCorrectlySigned() {
+    byte[] body = sampleBody();
+    String eternal = JWT.create().withIssuer(KEY).withNotBefore(Instant.now()).withClaim("sha256", sha256(body))
+        .sign(hs256());
+
+    assertThatThrownBy(() -> verifier.verify(body, eternal))
+        .isInstanceOfSatisfying(WebhookRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_TOKEN))
+        .hasMessageContaining("no exp claim");
+  }
+
+  @Test
+  void aTokenWithoutNotBeforeIsRejectedEvenWhenCorrectlySigned() {
+    byte[] body = sampleBody();
+    String undated = JWT.create().withIssuer(KEY).withExpiresAt(Instant.now().plusSeconds(300))
+        .withClaim("sha256", sha256(body)).sign(hs256());
+
+    assertThatThrownBy(() -> verifier.verify(body, undated))
+        .isInstanceOfSatisfying(WebhookRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_TOKEN))
+        .hasMessageContaining("no nbf claim");
+  }
+
+  @Test
+  void duringKeyRotationWebhooksSignedByEitherKeyVerify() {
+    byte[] body = sampleBody();
+    LiveKitWebhookVerifier rotating =
+        new LiveKitWebhookVerifier(Map.of(KEY, SECRET, "newkey", "new-secret"), LEEWAY);
+    String byOld = token(body).sign(hs256());
+    String byNew = token(body).withIssuer("newkey").sign(Algorithm.HMAC256("new-secret"));
+
+    assertThat(rotating.verify(body, byOld).getEvent()).isEqualTo("egress_updated");
+    assertThat(rotating.verify(body, byNew).getEvent()).isEqualTo("egress_updated");
+    assertThat(rotating.apiKeys()).containsExactlyInAnyOrder(KEY, "newkey");
+  }
+
+  @Test
+  void duringKeyRotationEachKeyIsCheckedWithItsOwnSecretOnly() {
+    byte[] body = sampleBody();
+    LiveKitWebhookVerifier rotating =
+        new LiveKitWebhookVerifier(Map.of(KEY, SECRET, "newkey", "new-secret"), LEEWAY);
+    // Issued as the new key but signed with the old key's secret: a secret may not vouch for another key.
+    String crossed = token(body).withIssuer("newkey").sign(hs256());
+
+    assertRejected(() -> rotating.verify(body, crossed), Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void aWebhookFromARealLiveKitVerifiesWithTheRotatingVerifier() {
+    Delivery delivery = participantJoined();
+    LiveKitWebhookVerifier rotating =
+        new LiveKitWebhookVerifier(Map.of("retiredkey", "retired-secret", KEY, SECRET), LEEWAY);
+
+    assertThat(rotating.verify(delivery.body(), delivery.authorization()).getEvent())
+        .isEqualTo("participant_joined");
   }
 
   @Test
@@ -396,6 +479,20 @@ class LiveKitWebhookVerifierTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("apiKey must not be blank");
     assertThatThrownBy(() -> new LiveKitWebhookVerifier(KEY, ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("apiSecret must not be blank");
+  }
+
+  @Test
+  void anEmptyKeySetIsRejected() {
+    assertThatThrownBy(() -> new LiveKitWebhookVerifier(Map.of(), LEEWAY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("secretsByKey must name at least one API key");
+  }
+
+  @Test
+  void aBlankSecretAmongSeveralKeysIsRejectedNamingIt() {
+    assertThatThrownBy(() -> new LiveKitWebhookVerifier(Map.of(KEY, SECRET, "newkey", " "), LEEWAY))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("apiSecret must not be blank");
   }
