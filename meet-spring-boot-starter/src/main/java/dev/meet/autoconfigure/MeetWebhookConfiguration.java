@@ -1,6 +1,6 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.RecordingObserver;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServlet;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meet.autoconfigure.app.TestApplication;
 import dev.meet.core.Recording;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
 import dev.meet.testkit.livekit.LiveKitEmulator;

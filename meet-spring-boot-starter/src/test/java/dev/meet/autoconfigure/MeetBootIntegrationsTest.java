@@ -2,7 +2,7 @@ package dev.meet.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
