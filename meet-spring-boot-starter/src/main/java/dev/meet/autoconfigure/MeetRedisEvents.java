@@ -71,15 +71,26 @@ final class MeetRedisEvents implements RecordingEvents, SmartLifecycle {
     }
   }
 
-  /** Subscribes now if Redis answers; if not, the first use after Redis is back does. */
+  /**
+   * Subscribes in the background, so that a Redis that is down does not hold the start-up for Redisson's timeouts; if
+   * Redis does not answer, the first use after it is back subscribes.
+   */
   @Override
   public void start() {
     running = true;
+    Thread subscriber = new Thread(this::trySubscribe, "meet-redis-events-subscribe");
+    subscriber.setDaemon(true);
+    subscriber.start();
+  }
+
+  private void trySubscribe() {
     try {
       delegate();
     } catch (EventsException e) {
       log.warn("meet could not subscribe to its Redis signals yet, retrying on first use channel={}: {}", channel,
           e.getMessage());
+    } catch (IllegalStateException e) {
+      // Closed before the subscription began: nothing to do.
     }
   }
 

@@ -169,11 +169,11 @@ class MeetAutoConfigurationTest {
       assertThat(context.getBean(LiveKitSettings.class)).isEqualTo(new LiveKitSettings(LIVEKIT.emulator().url(),
           LIVEKIT.emulator().apiKey(), LIVEKIT.emulator().apiSecret(), Duration.ofSeconds(10)));
       assertThat(context.getBean(RecordingManager.class))
-          .hasFieldOrPropertyWithValue("startTimeout", Duration.ofSeconds(30))
-          .hasFieldOrPropertyWithValue("lockTtl", Duration.ofHours(6))
-          .hasFieldOrPropertyWithValue("collectorInterval", Duration.ofMinutes(1))
-          .hasFieldOrPropertyWithValue("collectorGrace", Duration.ofSeconds(60))
-          .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(60));
+          .hasFieldOrPropertyWithValue("settings.startTimeout", Duration.ofSeconds(30))
+          .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(6))
+          .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofMinutes(1))
+          .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(60))
+          .hasFieldOrPropertyWithValue("settings.webhookLeeway", Duration.ofSeconds(60));
       assertThat(context.getBean(MeetLifecycle.class).isRunning()).isTrue();
     });
     assertThat(output).contains("meet uses an in-memory recording lock: correct for a single instance only");
@@ -219,12 +219,12 @@ class MeetAutoConfigurationTest {
         "meet.collectors.interval=10s", "meet.collectors.grace=45s", "meet.instance-id=instance-7",
         "meet.livekit.webhook.leeway=5s", "meet.livekit.call-timeout=3s").run(context -> {
           assertThat(context.getBean(RecordingManager.class))
-              .hasFieldOrPropertyWithValue("startTimeout", Duration.ofSeconds(5))
-              .hasFieldOrPropertyWithValue("lockTtl", Duration.ofHours(2))
-              .hasFieldOrPropertyWithValue("collectorInterval", Duration.ofSeconds(10))
-              .hasFieldOrPropertyWithValue("collectorGrace", Duration.ofSeconds(45))
-              .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(5))
-              .hasFieldOrPropertyWithValue("instanceId", "instance-7");
+              .hasFieldOrPropertyWithValue("settings.startTimeout", Duration.ofSeconds(5))
+              .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(2))
+              .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofSeconds(10))
+              .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(45))
+              .hasFieldOrPropertyWithValue("settings.webhookLeeway", Duration.ofSeconds(5))
+              .hasFieldOrPropertyWithValue("settings.instanceId", "instance-7");
           assertThat(context.getBean(LiveKitSettings.class).callTimeout()).isEqualTo(Duration.ofSeconds(3));
         });
   }
@@ -309,7 +309,7 @@ class MeetAutoConfigurationTest {
           assertThat(context.getBean(RecordingEvents.class)).isInstanceOfSatisfying(MeetRedisEvents.class,
               events -> {
                 assertThat(events.channel()).isEqualTo(channel);
-                assertThat(events.isSubscribed()).isTrue();
+                await().atMost(Duration.ofSeconds(5)).until(events::isSubscribed);
               });
           String room = room();
           context.getBean(RecordingLockProvider.class).tryAcquire(room, lock("a", Instant.now()), Duration.ofHours(1));
@@ -398,7 +398,7 @@ class MeetAutoConfigurationTest {
     runner().withBean(RecordingLockProvider.class, () -> own).run(context -> {
       assertThat(context).hasSingleBean(RecordingLockProvider.class);
       assertThat(context.getBean(RecordingLockProvider.class)).isSameAs(own);
-      assertThat(context.getBean(RecordingManager.class)).hasFieldOrPropertyWithValue("locks", own);
+      assertThat(context.getBean(RecordingManager.class)).hasFieldOrPropertyWithValue("starts.locks", own);
     });
     assertThat(output).doesNotContain("in-memory recording lock");
   }
@@ -417,7 +417,7 @@ class MeetAutoConfigurationTest {
     InMemoryRecordingEvents own = new InMemoryRecordingEvents();
     runner().withBean(RecordingEvents.class, () -> own).run(context -> {
       assertThat(context).hasSingleBean(RecordingEvents.class);
-      assertThat(context.getBean(RecordingManager.class)).hasFieldOrPropertyWithValue("events", own);
+      assertThat(context.getBean(RecordingManager.class)).hasFieldOrPropertyWithValue("starts.events", own);
     });
   }
 
