@@ -373,6 +373,21 @@ class MeetBootIntegrationsTest {
             .isNotInstanceOf(ObservedWebhookHandler.class));
   }
 
+  // ------------------------------------------------------------------------------------------ health
+
+  @Test
+  void withActuatorLiveKitGetsAHealthGroupOfItsOwn() {
+    runner().run(context -> assertThat(context).hasNotFailed().hasBean("meetLiveKitHealthIndicator")
+        .hasBean("meetLiveKitHealthGroup"));
+  }
+
+  @Test
+  void withoutActuatorTheIndicatorsStayButThereIsNoHealthGroup() {
+    runner().withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
+        .run(context -> assertThat(context).hasNotFailed().hasBean("meetLiveKitHealthIndicator")
+            .doesNotHaveBean("meetLiveKitHealthGroup"));
+  }
+
   // ------------------------------------------------------------------------------------------ metrics
 
   @Test
