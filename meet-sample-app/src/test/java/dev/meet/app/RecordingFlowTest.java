@@ -1,0 +1,100 @@
+package dev.meet.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meet.testkit.redis.RedisServer;
+import dev.meet.testkit.redis.RedisServerExtension;
+import dev.meet.testkit.s3.S3ProxyExtension;
+import dev.meet.testkit.s3.S3Server;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/** The whole path over HTTP: room, participant, start, stop, complete, stream, download, delete. */
+@ExtendWith({RedisServerExtension.class, S3ProxyExtension.class})
+class RecordingFlowTest {
+
+  static Stack stack;
+  static Backend api;
+
+  @BeforeAll
+  static void stack(RedisServer redis, S3Server s3) {
+    stack = Stack.get(redis, s3);
+    api = stack.backend;
+  }
+
+  static String createRoomWithParticipant(String name) {
+    Backend.Response created = api.post("/rooms", "{\"roomName\":\"" + name + "\"}");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String roomId = created.json().get("roomId").asString();
+    stack.emulator.addParticipant(roomId, "alice", true);
+    return roomId;
+  }
+
+  static String completedRecording(String roomName) {
+    String roomId = createRoomWithParticipant(roomName);
+    Backend.Response started = api.post("/recordings", "{\"roomId\":\"" + roomId + "\"}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    String id = started.json().get("recordingId").asString();
+    assertThat(api.post("/recordings/" + id + "/stop", "").status()).isEqualTo(202);
+    awaitStatus(id, "complete");
+    return id;
+  }
+
+  static void awaitStatus(String recordingId, String status) {
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(api.get("/recordings/" + recordingId).json().get("status").asString()).isEqualTo(status));
+  }
+
+  @Test
+  void aRecordingGoesFromStartToCompleteAndIsStreamedAndDeleted() {
+    String roomId = createRoomWithParticipant("Flow room");
+
+    Backend.Response started = api.post("/recordings", "{\"roomId\":\"" + roomId + "\"}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    JsonNode recording = started.json();
+    String id = recording.get("recordingId").asString();
+    assertThat(recording.get("status").asString()).isEqualTo("active");
+    assertThat(recording.get("roomName").asString()).isEqualTo("Flow room");
+    assertThat(recording.get("layout").asString()).isEqualTo("grid");
+    assertThat(recording.get("encoding").asString()).isEqualTo("H264_720P_30");
+    assertThat(started.header("Location")).isEqualTo(api.api + "/recordings/" + id);
+
+    Backend.Response stopped = api.post("/recordings/" + id + "/stop", "");
+    assertThat(stopped.status()).isEqualTo(202);
+    assertThat(stopped.json().get("status").asString()).isIn("ending", "complete");
+    assertThat(stopped.header("Location")).isEqualTo(api.api + "/recordings/" + id);
+
+    awaitStatus(id, "complete");
+    JsonNode complete = api.get("/recordings/" + id).json();
+    long size = complete.get("size").asLong();
+    assertThat(size).isPositive();
+    assertThat(complete.get("duration").asDouble()).isPositive();
+
+    Backend.Response whole = api.get("/recordings/" + id + "/media");
+    assertThat(whole.status()).isEqualTo(200);
+    assertThat(whole.header("Content-Type")).isEqualTo("video/mp4");
+    assertThat(whole.header("Accept-Ranges")).isEqualTo("bytes");
+    assertThat(whole.bytes()).hasSize((int) size);
+    assertThat(new String(whole.bytes(), 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("ftyp");
+
+    Backend.Response part = api.get("/recordings/" + id + "/media", "Range", "bytes=10-19");
+    assertThat(part.status()).isEqualTo(206);
+    assertThat(part.header("Content-Range")).isEqualTo("bytes 10-19/" + size);
+    assertThat(part.bytes()).containsExactly(java.util.Arrays.copyOfRange(whole.bytes(), 10, 20));
+
+    Backend.Response download = api.get("/recordings/" + id + "/download");
+    assertThat(download.status()).isEqualTo(200);
+    assertThat(download.header("Content-Disposition")).startsWith("attachment; filename=\"" + roomId + "--");
+    assertThat(download.bytes()).isEqualTo(whole.bytes());
+
+    Backend.Response deleted = api.delete("/recordings/" + id);
+    assertThat(deleted.status()).isEqualTo(200);
+    assertThat(deleted.json().get("message").asString()).isEqualTo("Recording '" + id + "' deleted successfully");
+    assertThat(api.get("/recordings/" + id).status()).isEqualTo(404);
+    assertThat(api.get("/recordings/" + id + "/media").status()).isEqualTo(404);
+  }
+}
