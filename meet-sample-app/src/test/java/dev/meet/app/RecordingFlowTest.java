@@ -1,57 +1,30 @@
 package dev.meet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.meet.testkit.redis.RedisServer;
 import dev.meet.testkit.redis.RedisServerExtension;
-import dev.meet.testkit.s3.S3ProxyExtension;
-import dev.meet.testkit.s3.S3Server;
-import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /** The whole path over HTTP: room, participant, start, stop, complete, stream, download, delete. */
-@ExtendWith({RedisServerExtension.class, S3ProxyExtension.class})
+@ExtendWith(RedisServerExtension.class)
 class RecordingFlowTest {
 
   static Stack stack;
   static Backend api;
 
   @BeforeAll
-  static void stack(RedisServer redis, S3Server s3) {
-    stack = Stack.get(redis, s3);
+  static void stack(RedisServer redis) {
+    stack = Stack.get(redis);
     api = stack.backend;
-  }
-
-  static String createRoomWithParticipant(String name) {
-    Backend.Response created = api.post("/rooms", "{\"roomName\":\"" + name + "\"}");
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String roomId = created.json().get("roomId").asString();
-    stack.emulator.addParticipant(roomId, "alice", true);
-    return roomId;
-  }
-
-  static String completedRecording(String roomName) {
-    String roomId = createRoomWithParticipant(roomName);
-    Backend.Response started = api.post("/recordings", "{\"roomId\":\"" + roomId + "\"}");
-    assertThat(started.status()).as(started.toString()).isEqualTo(201);
-    String id = started.json().get("recordingId").asString();
-    assertThat(api.post("/recordings/" + id + "/stop", "").status()).isEqualTo(202);
-    awaitStatus(id, "complete");
-    return id;
-  }
-
-  static void awaitStatus(String recordingId, String status) {
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(api.get("/recordings/" + recordingId).json().get("status").asString()).isEqualTo(status));
   }
 
   @Test
   void aRecordingGoesFromStartToCompleteAndIsStreamedAndDeleted() {
-    String roomId = createRoomWithParticipant("Flow room");
+    String roomId = stack.roomWithParticipant("Flow room");
 
     Backend.Response started = api.post("/recordings", "{\"roomId\":\"" + roomId + "\"}");
     assertThat(started.status()).as(started.toString()).isEqualTo(201);
@@ -68,7 +41,7 @@ class RecordingFlowTest {
     assertThat(stopped.json().get("status").asString()).isIn("ending", "complete");
     assertThat(stopped.header("Location")).isEqualTo(api.api + "/recordings/" + id);
 
-    awaitStatus(id, "complete");
+    stack.awaitStatus(id, "complete");
     JsonNode complete = api.get("/recordings/" + id).json();
     long size = complete.get("size").asLong();
     assertThat(size).isPositive();

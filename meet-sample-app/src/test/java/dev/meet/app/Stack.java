@@ -1,5 +1,8 @@
 package dev.meet.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import dev.meet.testkit.redis.RedisServer;
 import dev.meet.testkit.s3.S3Server;
@@ -21,9 +24,10 @@ final class Stack {
   final S3Server s3;
   final Backend backend;
 
-  private Stack(RedisServer redis, S3Server s3) {
+  private Stack(RedisServer redis) {
     this.redis = redis;
-    this.s3 = s3;
+    // Its own s3proxy: the extension's buckets are emptied after each test class, this one lives for the run.
+    this.s3 = S3Server.startPrivate();
     this.emulator = LiveKitEmulator.builder()
         .activationDelay(Duration.ofMillis(200))
         .endingDelay(Duration.ofMillis(100))
@@ -34,16 +38,42 @@ final class Stack {
     emulator.addWebhookUrl(java.net.URI.create(backend.webhookUrl()));
   }
 
-  static synchronized Stack get(RedisServer redis, S3Server s3) {
+  static synchronized Stack get(RedisServer redis) {
     if (shared == null) {
-      shared = new Stack(redis, s3);
+      shared = new Stack(redis);
       Stack stack = shared;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stack.backend.close();
         stack.emulator.close();
+        stack.s3.close();
       }));
     }
     return shared;
+  }
+
+  /** Creates a room over the API and joins a publishing participant in the emulator. */
+  String roomWithParticipant(String name) {
+    Backend.Response created = backend.post("/rooms", "{\"roomName\":\"" + name + "\"}");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String roomId = created.json().get("roomId").asString();
+    emulator.addParticipant(roomId, "alice", true);
+    return roomId;
+  }
+
+  /** A recording of a new room, started, stopped and complete. */
+  String completedRecording(String roomName) {
+    String roomId = roomWithParticipant(roomName);
+    Backend.Response started = backend.post("/recordings", "{\"roomId\":\"" + roomId + "\"}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    String id = started.json().get("recordingId").asString();
+    assertThat(backend.post("/recordings/" + id + "/stop", "").status()).isEqualTo(202);
+    awaitStatus(id, "complete");
+    return id;
+  }
+
+  void awaitStatus(String recordingId, String status) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        backend.get("/recordings/" + recordingId).json().get("status").asString()).isEqualTo(status));
   }
 
   /** A backend's settings against this stack, as environment variables of OpenVidu Meet would give them. */
