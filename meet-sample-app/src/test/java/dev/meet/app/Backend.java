@@ -24,6 +24,7 @@ public final class Backend implements AutoCloseable {
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final ConfigurableApplicationContext context;
+  private volatile String key = API_KEY;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String root;
   final String api;
@@ -32,7 +33,7 @@ public final class Backend implements AutoCloseable {
     this.context = context;
     String port = context.getEnvironment().getProperty("local.server.port");
     this.root = "http://127.0.0.1:" + port;
-    this.api = root + context.getEnvironment().getProperty("meet.api.base-path", "/meet") + "/api/v1";
+    this.api = root + context.getEnvironment().getProperty("meet.backend.api-prefix", "/meet/api/v1");
   }
 
   /** Starts the backend with these settings (name → value) on a free port. */
@@ -43,6 +44,12 @@ public final class Backend implements AutoCloseable {
     ConfigurableApplicationContext context = new SpringApplicationBuilder(MeetBackendApplication.class)
         .run(args.toArray(String[]::new));
     return new Backend(context);
+  }
+
+  /** The key sent when a call names none. */
+  public Backend useKey(String apiKey) {
+    this.key = apiKey;
+    return this;
   }
 
   public ConfigurableApplicationContext context() {
@@ -85,7 +92,7 @@ public final class Backend implements AutoCloseable {
       request.header(headers[i], headers[i + 1]);
     }
     if (!ownKey) {
-      request.header("X-API-KEY", API_KEY);
+      request.header("X-API-KEY", key);
     }
     try {
       HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),

@@ -2,28 +2,15 @@ package dev.meet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meet.testkit.redis.RedisServer;
-import dev.meet.testkit.redis.RedisServerExtension;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The conventions every call follows: the API key, JSON error bodies, the body limit, the webhook's own auth. */
-@ExtendWith(RedisServerExtension.class)
-class HttpConventionsTest {
+class HttpConventionsTest extends StackTest {
 
-  static Stack stack;
-  static Backend api;
-
-  @BeforeAll
-  static void stack(RedisServer redis) {
-    stack = Stack.get(redis);
-    api = stack.backend;
-  }
 
   @Test
   void aMissingOrWrongApiKeyIs401WithAJsonBody() {
@@ -111,7 +98,6 @@ class HttpConventionsTest {
   @Test
   void aForgedRoomFinishedChangesNothing() {
     String roomId = stack.roomWithParticipant("forged");
-    RoomsApiTest.api = api;
     RoomsApiTest.awaitRoomStatus(roomId, "active_meeting");
     Backend.Response forged = api.send(HttpRequest.newBuilder(URI.create(api.webhookUrl()))
         .header("Content-Type", "application/webhook+json")

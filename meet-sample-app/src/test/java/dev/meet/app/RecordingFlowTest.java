@@ -2,25 +2,12 @@ package dev.meet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meet.testkit.redis.RedisServer;
-import dev.meet.testkit.redis.RedisServerExtension;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /** The whole path over HTTP: room, participant, start, stop, complete, stream, download, delete. */
-@ExtendWith(RedisServerExtension.class)
-class RecordingFlowTest {
+class RecordingFlowTest extends StackTest {
 
-  static Stack stack;
-  static Backend api;
-
-  @BeforeAll
-  static void stack(RedisServer redis) {
-    stack = Stack.get(redis);
-    api = stack.backend;
-  }
 
   @Test
   void aRecordingGoesFromStartToCompleteAndIsStreamedAndDeleted() {

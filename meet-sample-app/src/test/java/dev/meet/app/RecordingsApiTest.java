@@ -3,8 +3,6 @@ package dev.meet.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meet.testkit.redis.RedisServer;
-import dev.meet.testkit.redis.RedisServerExtension;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -23,24 +21,18 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /** Every recordings row of the API and its errors, over HTTP against the shared stack. */
-@ExtendWith(RedisServerExtension.class)
-class RecordingsApiTest {
+class RecordingsApiTest extends StackTest {
 
-  static Stack stack;
-  static Backend api;
   /** Three complete recordings: room name → recording id. */
   static final Map<String, String> complete = new LinkedHashMap<>();
   static final Map<String, String> roomOf = new LinkedHashMap<>();
   static String prefix;
 
   @BeforeAll
-  static void recordings(RedisServer redis) {
-    stack = Stack.get(redis);
-    api = stack.backend;
+  static void recordings() {
     prefix = "Rt" + Long.toHexString(System.nanoTime()).substring(6);
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (String name : List.of(base() + " Alpha", base() + " alpha beta", base() + " Gamma")) {
@@ -182,6 +174,22 @@ class RecordingsApiTest {
   }
 
   // ------------------------------------------------------------------------------------------ stop, get, delete
+
+  @Test
+  void aStopWhileAnotherStopOfTheSameRecordingIsInFlightIs409() throws Exception {
+    String roomId = stack.roomWithParticipant(prefix + " two stops");
+    String id = api.post("/recordings", "{\"roomId\":\"" + roomId + "\"}").json().get("recordingId").asString();
+    stack.emulator.faults().delayRequest("Egress/StopEgress", Duration.ofSeconds(2));
+    long stopsBefore = stack.emulator.requestCount("Egress/StopEgress");
+    CompletableFuture<Backend.Response> first = CompletableFuture.supplyAsync(() ->
+        api.post("/recordings/" + id + "/stop", ""));
+    await().atMost(Duration.ofSeconds(10)).until(() -> stack.emulator.requestCount("Egress/StopEgress") > stopsBefore
+        || first.isDone());
+    Backend.Response second = api.post("/recordings/" + id + "/stop", "");
+    assertThat(second.status()).isEqualTo(409);
+    assertThat(second.json().get("message").asString()).isEqualTo("Recording '" + id + "' is already being stopped");
+    assertThat(first.get().status()).isEqualTo(202);
+  }
 
   @Test
   void unknownAndMalformedIdsAre404And422() {

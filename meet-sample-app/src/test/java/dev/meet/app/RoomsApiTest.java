@@ -6,15 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.meet.app.rooms.Room;
 import dev.meet.app.rooms.RoomStore;
 import dev.meet.core.RecordingEncoding;
-import dev.meet.testkit.redis.RedisServer;
-import dev.meet.testkit.redis.RedisServerExtension;
 import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -22,17 +18,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
 /** Every rooms row of the API: create, get, list, delete with its policies, status from LiveKit, auto-deletion. */
-@ExtendWith(RedisServerExtension.class)
-class RoomsApiTest {
+class RoomsApiTest extends StackTest {
 
-  static Stack stack;
-  static Backend api;
-
-  @BeforeAll
-  static void stack(RedisServer redis) {
-    stack = Stack.get(redis);
-    api = stack.backend;
-  }
 
   static JsonNode create(String body) {
     Backend.Response response = api.post("/rooms", body);

@@ -1,5 +1,6 @@
 package dev.meet.app.config;
 
+import dev.meet.app.recordings.StopGuard;
 import dev.meet.app.rooms.LiveKitRooms;
 import dev.meet.app.rooms.LocalRoomStore;
 import dev.meet.app.rooms.RoomCollector;
@@ -13,7 +14,7 @@ import dev.meet.app.web.JsonWriter;
 import dev.meet.app.web.LiveKitWebhookController;
 import dev.meet.app.web.PublicUrls;
 import dev.meet.autoconfigure.MeetProperties;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.livekit.LiveKitWebhookVerifier;
@@ -82,6 +83,13 @@ public class BackendConfiguration {
       servers.setPassword(sentinel.redisPassword());
     }
     return Redisson.create(config);
+  }
+
+  /** Concurrent stops of one recording: through Redis when the instances share one, else in memory. */
+  @Bean
+  StopGuard stopGuard(ObjectProvider<RedissonClient> redis) {
+    RedissonClient client = redis.getIfAvailable();
+    return client == null ? StopGuard.inMemory() : StopGuard.redis(client, java.time.Duration.ofSeconds(30));
   }
 
   // ------------------------------------------------------------------------------------------ rooms

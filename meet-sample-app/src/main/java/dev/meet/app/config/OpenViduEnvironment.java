@@ -26,6 +26,8 @@ public final class OpenViduEnvironment implements EnvironmentPostProcessor {
   static final String SOURCE_NAME = "openviduMeetEnvironment";
   /** Set when no LiveKit URL is configured: the emulator runs in-process. */
   public static final String EMBEDDED_LIVEKIT = "meet.backend.embedded-livekit";
+  /** {@code {base path}/api/v1}, normalised; the request mappings use it. */
+  public static final String API_PREFIX = "meet.backend.api-prefix";
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
@@ -72,6 +74,13 @@ public final class OpenViduEnvironment implements EnvironmentPostProcessor {
     copy(env, out, "MEET_S3_SECRET_KEY", "meet.storage.s3.secret-key");
     copy(env, out, "MEET_AWS_REGION", "meet.storage.s3.region");
     copy(env, out, "MEET_S3_WITH_PATH_STYLE_ACCESS", "meet.storage.s3.force-path-style");
+
+    // Mappings and springdoc use the normalised prefix, so "/", "meet/" or "/meet/" all work.
+    String basePath = text(env, "MEET_BASE_PATH");
+    if (basePath == null) {
+      basePath = env.getProperty("meet.api.base-path", "/meet");
+    }
+    out.put(API_PREFIX, new ApiProperties(null, basePath).apiPrefix());
 
     copy(env, out, "MEET_DATA_DIR", "meet.backend.data-dir");
     copy(env, out, "MEET_EMULATOR_PORT", "meet.backend.emulator-port");

@@ -11,7 +11,7 @@ import dev.meet.app.web.PublicUrls;
 import dev.meet.core.BulkDeleteResult;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingException;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.RoomIds;
 import dev.meet.core.StartOptions;
@@ -69,7 +69,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code {base}/api/v1/recordings}: OpenVidu Meet's recordings API over the recording manager. */
 @RestController
-@RequestMapping("${meet.api.base-path:/meet}/api/v1/recordings")
+@RequestMapping("${meet.backend.api-prefix:/meet/api/v1}/recordings")
 @Tag(name = "Recordings")
 @SecurityRequirement(name = "apiKey")
 @ApiResponse(responseCode = "401", description = "Missing or wrong X-API-KEY",
@@ -94,8 +94,12 @@ public class RecordingController {
   private final PublicUrls urls;
   private final JsonMapper json;
 
-  public RecordingController(RecordingManager recordings, RoomService rooms, PublicUrls urls, JsonMapper json) {
+  private final StopGuard stopGuard;
+
+  public RecordingController(RecordingManager recordings, RoomService rooms, PublicUrls urls, JsonMapper json,
+      StopGuard stopGuard) {
     this.recordings = recordings;
+    this.stopGuard = stopGuard;
     this.rooms = rooms;
     this.listing = new RecordingListing(recordings);
     this.urls = urls;
@@ -152,14 +156,38 @@ public class RecordingController {
       content = @Content(schema = @Schema(implementation = Recording.class)))
   @ApiResponse(responseCode = "404", description = "Recording 'x' not found",
       content = @Content(schema = @Schema(implementation = ApiError.class)))
-  @ApiResponse(responseCode = "409", description = "Already stopped / cannot be stopped while starting",
+  @ApiResponse(responseCode = "409", description = "Already stopped / being stopped / cannot be stopped while starting",
       content = @Content(schema = @Schema(implementation = ApiError.class)))
   @Parameter(name = "X-Fields", in = ParameterIn.HEADER, description = "fields to return, comma-separated")
   @PostMapping("/{recordingId}/stop")
   public ResponseEntity<Object> stop(@PathVariable String recordingId,
       @RequestParam(required = false) @Nullable String fields,
       @RequestHeader(name = "X-Fields", required = false) @Nullable String xFields) {
-    Recording recording = recordings.stop(recordingId);
+    String id = recordingId.strip();
+    try {
+      dev.meet.core.RecordingId.parse(id);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("recordingId", String.valueOf(e.getMessage()));
+    }
+    boolean first;
+    try {
+      first = stopGuard.begin(id);
+    } catch (RuntimeException e) {
+      throw new ApiException(503, "Redis Error", "Cannot stop recording '" + id + "': Redis is unavailable");
+    }
+    if (!first) {
+      throw new ApiException(409, "Recording Error", "Recording '" + id + "' is already being stopped");
+    }
+    Recording recording;
+    try {
+      recording = recordings.stop(id);
+    } finally {
+      try {
+        stopGuard.end(id);
+      } catch (RuntimeException e) {
+        log.warn("could not clear the stop marker recordingId={}: {} (it expires by itself)", id, e.getMessage());
+      }
+    }
     return ResponseEntity.accepted().location(URI.create(urls.api() + "/recordings/" + recording.recordingId()))
         .body(Projection.of(fields, xFields, json).apply(recording));
   }
@@ -298,7 +326,8 @@ public class RecordingController {
 
   // ------------------------------------------------------------------------------------------ media
 
-  @Operation(summary = "Stream the media (video/mp4), whole or a byte range")
+  @Operation(summary = "Stream the media (video/mp4), whole or a byte range; /download adds Content-Disposition: "
+      + "attachment")
   @ApiResponse(responseCode = "200", description = "The whole file", content = @Content(mediaType = "video/mp4"))
   @ApiResponse(responseCode = "206", description = "The range asked for", content = @Content(mediaType = "video/mp4"))
   @ApiResponse(responseCode = "400", description = "The recordingSecret is not this recording's",
@@ -309,33 +338,14 @@ public class RecordingController {
       content = @Content(schema = @Schema(implementation = ApiError.class)))
   @ApiResponse(responseCode = "416", description = "Range not satisfiable; Content-Range: bytes */size",
       content = @Content(schema = @Schema(implementation = ApiError.class)))
-  @GetMapping("/{recordingId}/media")
+  @GetMapping({"/{recordingId}/media", "/{recordingId}/download"})
   public ResponseEntity<StreamingResponseBody> media(@PathVariable String recordingId,
       @RequestParam(required = false) @Nullable String recordingSecret,
       @RequestHeader(name = HttpHeaders.RANGE, required = false) @Nullable String range,
       @RequestHeader(name = HttpHeaders.IF_RANGE, required = false) @Nullable String ifRange,
       HttpServletRequest request) {
-    return stream(recordingId, recordingSecret, range, ifRange, request, false);
-  }
-
-  @Operation(summary = "Download the media (Content-Disposition: attachment), whole or a byte range")
-  @ApiResponse(responseCode = "200", description = "The whole file", content = @Content(mediaType = "video/mp4"))
-  @ApiResponse(responseCode = "206", description = "The range asked for", content = @Content(mediaType = "video/mp4"))
-  @ApiResponse(responseCode = "400", description = "The recordingSecret is not this recording's",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
-  @ApiResponse(responseCode = "404", description = "Recording 'x' not found",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
-  @ApiResponse(responseCode = "409", description = "Recording 'x' is not streamable",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
-  @ApiResponse(responseCode = "416", description = "Range not satisfiable; Content-Range: bytes */size",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
-  @GetMapping("/{recordingId}/download")
-  public ResponseEntity<StreamingResponseBody> download(@PathVariable String recordingId,
-      @RequestParam(required = false) @Nullable String recordingSecret,
-      @RequestHeader(name = HttpHeaders.RANGE, required = false) @Nullable String range,
-      @RequestHeader(name = HttpHeaders.IF_RANGE, required = false) @Nullable String ifRange,
-      HttpServletRequest request) {
-    return stream(recordingId, recordingSecret, range, ifRange, request, true);
+    boolean attachment = request.getRequestURI().endsWith("/download");
+    return stream(recordingId, recordingSecret, range, ifRange, request, attachment);
   }
 
   @Operation(summary = "Download several recordings as one ZIP, streamed as it is written")

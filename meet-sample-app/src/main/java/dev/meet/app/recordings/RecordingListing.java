@@ -2,7 +2,7 @@ package dev.meet.app.recordings;
 
 import dev.meet.app.web.ApiException;
 import dev.meet.core.Recording;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.storage.RecordingPage;
 import dev.meet.core.storage.RecordingQuery;

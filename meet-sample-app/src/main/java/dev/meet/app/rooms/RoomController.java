@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code {base}/api/v1/rooms}: OpenVidu Meet's rooms, the part recordings need. */
 @RestController
-@RequestMapping("${meet.api.base-path:/meet}/api/v1/rooms")
+@RequestMapping("${meet.backend.api-prefix:/meet/api/v1}/rooms")
 @Tag(name = "Rooms")
 @SecurityRequirement(name = "apiKey")
 @ApiResponse(responseCode = "401", description = "Missing or wrong X-API-KEY",

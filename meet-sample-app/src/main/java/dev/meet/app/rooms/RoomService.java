@@ -3,7 +3,7 @@ package dev.meet.app.rooms;
 import dev.meet.app.web.ApiException;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingException;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
 import dev.meet.core.storage.RecordingPage;

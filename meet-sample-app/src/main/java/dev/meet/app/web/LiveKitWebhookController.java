@@ -1,7 +1,7 @@
 package dev.meet.app.web;
 
 import dev.meet.app.rooms.RoomService;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.WebhookOutcome;
 import dev.meet.core.livekit.LiveKitWebhookVerifier;
 import dev.meet.core.livekit.WebhookRejectedException;
