@@ -17,13 +17,12 @@ import java.nio.charset.StandardCharsets;
 final class LiveKitWebhookServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
-  /** LiveKit's webhooks are a few KB; anything far larger is not one. */
-  static final int MAX_BODY_BYTES = 1024 * 1024;
+  static final int MAX_BODY_BYTES = LiveKitWebhookHandler.MAX_BODY_BYTES;
 
-  private final transient RecordingManager manager;
+  private final transient LiveKitWebhookHandler handler;
 
-  LiveKitWebhookServlet(RecordingManager manager) {
-    this.manager = manager;
+  LiveKitWebhookServlet(LiveKitWebhookHandler handler) {
+    this.handler = handler;
   }
 
   @Override
@@ -36,7 +35,7 @@ final class LiveKitWebhookServlet extends HttpServlet {
       answer(response, 413, "webhook body larger than " + MAX_BODY_BYTES + " bytes");
       return;
     }
-    WebhookOutcome outcome = manager.handleWebhook(body, request.getHeader("Authorization"));
+    WebhookOutcome outcome = handler.handle(body, request.getHeader("Authorization"));
     answer(response, outcome.httpStatus(), outcome.message());
   }
 

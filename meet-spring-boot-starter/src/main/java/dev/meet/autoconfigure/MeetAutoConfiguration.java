@@ -23,25 +23,28 @@ import org.springframework.context.annotation.Import;
 
 /**
  * A {@link RecordingManager} from {@code meet.*} properties: LiveKit, the lock store (Redis when there is a
- * {@code RedissonClient} or {@code meet.redis.url}, else in-memory), storage (S3 when {@code meet.storage.s3.bucket}
- * is set, else a local directory), signals, collectors on the application's lifecycle, the webhook endpoint, health
- * and metrics. Every bean backs off when the application defines its own.
+ * {@code RedissonClient}, {@code meet.redis.url} or Boot's own Redis configuration, else in-memory), storage (S3 when
+ * {@code meet.storage.s3.bucket} is set, else a local directory), signals, collectors on the application's lifecycle
+ * and the webhook endpoint. Health, metrics and observations have auto-configurations of their own. Every bean backs
+ * off when the application defines its own, and creating them never needs Redis, S3 or LiveKit to be up.
  */
-// After Redisson's own starter: its RedissonClient, a bean of an auto-configuration, selects the Redis providers.
+// After the auto-configurations whose beans we reuse: Redisson's starter (a RedissonClient), Boot's Redis (its
+// connection details) and Spring Cloud AWS (an S3Client).
 @AutoConfiguration(afterName = {
     "org.redisson.spring.starter.RedissonAutoConfigurationV4",
     "org.redisson.spring.starter.RedissonAutoConfigurationV2",
-    "org.redisson.spring.starter.RedissonAutoConfiguration"})
+    "org.redisson.spring.starter.RedissonAutoConfiguration",
+    "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+    "io.awspring.cloud.autoconfigure.s3.S3AutoConfiguration"})
 @EnableConfigurationProperties(MeetProperties.class)
 @Import({
-    MeetRedisConfigurations.Client.class,
+    MeetRedisConfigurations.UrlClient.class,
+    MeetDataRedisConfiguration.class,
     MeetRedisConfigurations.Providers.class,
     MeetInMemoryConfiguration.class,
     MeetStorageConfigurations.S3.class,
     MeetStorageConfigurations.Local.class,
-    MeetWebhookConfiguration.class,
-    MeetHealthConfiguration.class,
-    MeetMetricsConfiguration.class})
+    MeetWebhookConfiguration.class})
 public final class MeetAutoConfiguration {
 
   @Bean

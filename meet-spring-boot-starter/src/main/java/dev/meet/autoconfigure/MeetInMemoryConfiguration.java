@@ -23,8 +23,9 @@ class MeetInMemoryConfiguration {
   @ConditionalOnMissingBean
   RecordingLockProvider meetInMemoryLockProvider(MeetProperties properties, ResourceLoader resourceLoader) {
     requireNoRedisUrl(properties, resourceLoader.getClassLoader());
-    log.warn("meet uses an in-memory recording lock: correct for a single instance only. Set meet.redis.url (or "
-        + "define a RedissonClient bean) when several instances share LiveKit and storage.");
+    log.warn("meet uses an in-memory recording lock: correct for a single instance only. Configure Redis "
+        + "(spring.data.redis.* or meet.redis.url, or define a RedissonClient bean) when several instances share "
+        + "LiveKit and storage.");
     return new InMemoryRecordingLockProvider();
   }
 

@@ -8,13 +8,17 @@ import org.springframework.context.SmartLifecycle;
  * Runs the collectors while the application runs, and shuts the manager down gracefully: in-flight starts get
  * {@code meet.recording.shutdown-grace} to finish, then are rejected cleanly.
  *
- * <p>Its phase puts its stop after the web server's graceful shutdown (no new requests, in-flight ones finishing) and
- * before the web server itself stops.
+ * <p>Its phase puts its stop <em>before</em> the web server's graceful shutdown: while in-flight starts wait for their
+ * ACTIVE webhook, the server still accepts requests, so on a single instance that webhook still arrives. Requests that
+ * would begin new work are refused by the manager itself ({@code CLOSED}) from the first moment of the shutdown.
  */
 public class MeetLifecycle implements SmartLifecycle {
 
-  /** Between Boot's WebServerGracefulShutdownLifecycle (DEFAULT_PHASE - 1024) and the web server (- 2048). */
-  static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
+  /**
+   * Stopped before Boot's WebServerGracefulShutdownLifecycle ({@code DEFAULT_PHASE - 1024}), which stops accepting
+   * requests, and started after the web server ({@code DEFAULT_PHASE - 2048}).
+   */
+  static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
   private final RecordingManager manager;
   private final boolean collectors;

@@ -10,14 +10,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * meet's meters:
+ * meet's meters, bound by Boot to the application's registry like any {@link MeterBinder}:
  *
  * <ul>
  *   <li>{@code meet.recording.starts} (counter, tag {@code outcome}: {@code active} or the failure reason),
@@ -25,34 +27,32 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  *   <li>{@code meet.recording.start.timeouts} (counter),
  *   <li>{@code meet.livekit.webhooks} (counter, tags {@code event}, {@code outcome}),
  *   <li>{@code meet.collector.releases} (counter, tag {@code task}: locks released / recordings reconciled),
- *   <li>{@code meet.locks.active} (gauge: active locks; the lock keys are scanned again only after a change here, or after 15 s).
+ *   <li>{@code meet.locks.active} (gauge, tag {@code scope=cluster}: the active locks of every instance sharing the lock
+ *       store, so every instance reports the same number; aggregate it with max, never sum. The lock keys are scanned
+ *       again only after a change here, or after 15 s).
  * </ul>
  */
-public class MeetMetrics implements RecordingObserver, SmartInitializingSingleton {
+public class MeetMetrics implements RecordingObserver, MeterBinder {
 
-  private final ObjectProvider<MeterRegistry> registryProvider;
-  private final RecordingLockProvider locks;
-  private volatile @Nullable MeterRegistry registry;
   static final Duration COUNT_MAX_AGE = Duration.ofSeconds(15);
+
+  private final RecordingLockProvider locks;
+  private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
   private long countedAt;
   private volatile boolean stale = true;
   private double lastCount;
 
-  public MeetMetrics(ObjectProvider<MeterRegistry> registry, RecordingLockProvider locks) {
-    this.registryProvider = registry;
+  public MeetMetrics(RecordingLockProvider locks) {
     this.locks = locks;
   }
 
-  /** The registry is looked up once every singleton exists, so the metrics auto-configuration order does not matter. */
   @Override
-  public void afterSingletonsInstantiated() {
-    MeterRegistry found = registryProvider.getIfAvailable();
-    if (found != null) {
-      Gauge.builder("meet.locks.active", this, MeetMetrics::activeLocks)
-          .description("Rooms being recorded now (active locks)")
-          .register(found);
-      registry = found;
-    }
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder("meet.locks.active", this, MeetMetrics::activeLocks)
+        .description("Rooms being recorded now, across every instance sharing the lock store (aggregate with max)")
+        .tag("scope", "cluster")
+        .register(registry);
+    registries.add(registry);
   }
 
   /**
@@ -74,43 +74,41 @@ public class MeetMetrics implements RecordingObserver, SmartInitializingSingleto
     return lastCount;
   }
 
+  private void record(Consumer<MeterRegistry> meters) {
+    registries.forEach(meters);
+  }
+
   @Override
   public void startFinished(String roomId, RecordingException.@Nullable Reason failure, Duration elapsed) {
     stale = true;
-    MeterRegistry meters = registry;
-    if (meters == null) {
-      return;
-    }
     String outcome = failure == null ? "active" : failure.name().toLowerCase(Locale.ROOT);
-    Counter.builder("meet.recording.starts").description("Recording starts by outcome")
-        .tag("outcome", outcome).register(meters).increment();
-    Timer.builder("meet.recording.start.latency").description("From the start call to its outcome")
-        .tag("outcome", outcome).register(meters).record(elapsed);
-    if (failure == RecordingException.Reason.START_TIMED_OUT) {
-      Counter.builder("meet.recording.start.timeouts").description("Starts whose egress did not become active in time")
-          .register(meters).increment();
-    }
+    record(meters -> {
+      Counter.builder("meet.recording.starts").description("Recording starts by outcome")
+          .tag("outcome", outcome).register(meters).increment();
+      Timer.builder("meet.recording.start.latency").description("From the start call to its outcome")
+          .tag("outcome", outcome).register(meters).record(elapsed);
+      if (failure == RecordingException.Reason.START_TIMED_OUT) {
+        Counter.builder("meet.recording.start.timeouts")
+            .description("Starts whose egress did not become active in time").register(meters).increment();
+      }
+    });
   }
 
   @Override
   public void webhookHandled(String event, WebhookOutcome.Kind outcome) {
     stale = true;
-    MeterRegistry meters = registry;
-    if (meters == null) {
-      return;
-    }
-    Counter.builder("meet.livekit.webhooks").description("LiveKit webhooks by event and outcome")
-        .tag("event", event).tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(meters).increment();
+    record(meters -> Counter.builder("meet.livekit.webhooks").description("LiveKit webhooks by event and outcome")
+        .tag("event", event).tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(meters).increment());
   }
 
   @Override
   public void collectorRan(String task, CollectorRun run) {
     stale = true;
-    MeterRegistry meters = registry;
-    if (meters == null || !run.ran()) {
+    if (!run.ran()) {
       return;
     }
-    Counter.builder("meet.collector.releases").description("Orphaned locks released and stale recordings reconciled")
-        .tag("task", task).register(meters).increment(run.repaired());
+    record(meters -> Counter.builder("meet.collector.releases")
+        .description("Orphaned locks released and stale recordings reconciled")
+        .tag("task", task).register(meters).increment(run.repaired()));
   }
 }

@@ -43,7 +43,7 @@ public record MeetProperties(
       @DefaultValue Webhook webhook) {}
 
   /**
-   * The LiveKit webhook endpoint (servlet applications only).
+   * The LiveKit webhook endpoint (servlet and reactive applications).
    *
    * @param enabled Whether to register the endpoint
    * @param path The path LiveKit's webhook.urls point at

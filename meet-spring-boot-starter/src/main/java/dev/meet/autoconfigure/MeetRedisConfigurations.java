@@ -1,7 +1,6 @@
 package dev.meet.autoconfigure;
 
 import dev.meet.core.events.RecordingEvents;
-import dev.meet.core.events.redis.RedisRecordingEvents;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.lock.redis.RedisRecordingLockProvider;
 import java.net.URI;
@@ -23,25 +22,28 @@ final class MeetRedisConfigurations {
 
   private MeetRedisConfigurations() {}
 
+  /**
+   * A Redisson client that connects on first use: creating it needs no Redis, so a Redis that is down at start-up
+   * shows in health instead of failing the application, and the client connects once Redis is back.
+   */
+  static RedissonClient lazyClient(Config config, ObjectProvider<RedissonClientCustomizer> customizers) {
+    config.setLazyInitialization(true);
+    customizers.orderedStream().forEach(customizer -> customizer.customize(config));
+    return Redisson.create(config);
+  }
+
   /** A Redisson client from {@code meet.redis.url}, unless the application has its own. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(RedissonClient.class)
   @ConditionalOnProperty("meet.redis.url")
-  static class Client {
+  static class UrlClient {
 
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean
     RedissonClient meetRedissonClient(MeetProperties properties, ObjectProvider<RedissonClientCustomizer> customizers) {
-      String url = validUrl(properties.redis().url());
       Config config = new Config();
-      config.useSingleServer().setAddress(url);
-      customizers.orderedStream().forEach(customizer -> customizer.customize(config));
-      try {
-        return Redisson.create(config);
-      } catch (RuntimeException e) {
-        throw new MeetConfigurationException("meet.redis.url", "cannot connect to Redis at " + redacted(url) + ": "
-            + e.getMessage(), "Check that Redis runs and that meet.redis.url names it (host, port, credentials).", e);
-      }
+      config.useSingleServer().setAddress(validUrl(properties.redis().url()));
+      return lazyClient(config, customizers);
     }
 
     static String validUrl(@Nullable String url) {
@@ -87,8 +89,8 @@ final class MeetRedisConfigurations {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(RecordingEvents.class)
-    RedisRecordingEvents meetRedisEvents(RedissonClient redisson, MeetProperties properties) {
-      return new RedisRecordingEvents(redisson, properties.redis().channel());
+    MeetRedisEvents meetRedisEvents(RedissonClient redisson, MeetProperties properties) {
+      return new MeetRedisEvents(redisson, properties.redis().channel());
     }
   }
 }

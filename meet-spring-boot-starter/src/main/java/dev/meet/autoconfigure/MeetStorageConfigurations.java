@@ -2,7 +2,6 @@ package dev.meet.autoconfigure;
 
 import dev.meet.core.storage.MediaTarget;
 import dev.meet.core.storage.RecordingStorage;
-import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StorageLayout;
 import dev.meet.core.storage.local.LocalRecordingStorage;
 import dev.meet.core.storage.s3.S3RecordingStorage;
@@ -21,7 +20,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
-/** Storage: an S3 bucket when {@code meet.storage.s3.bucket} is set, else a local directory. */
+/**
+ * Storage: an S3 bucket when {@code meet.storage.s3.bucket} is set (through the application's {@code S3Client} when it
+ * has one, e.g. Spring Cloud AWS's), else a local directory.
+ */
 final class MeetStorageConfigurations {
 
   private MeetStorageConfigurations() {}
@@ -91,16 +93,9 @@ final class MeetStorageConfigurations {
         upload = new MediaTarget.S3Upload(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), bucket,
             s3.forcePathStyle());
       }
+      // No call to S3 here: a bucket that is unreachable at start-up shows in health, and the storage works once it
+      // is back.
       S3RecordingStorage storage = new S3RecordingStorage(s3Client, bucket, layout(properties), upload);
-      try {
-        storage.check();
-      } catch (StorageException e) {
-        throw new MeetConfigurationException("meet.storage.s3.bucket",
-            "bucket '" + bucket + "' is unreachable" + (s3.endpoint() == null ? "" : " at " + s3.endpoint()) + ": "
-                + e.getMessage(),
-            "Check meet.storage.s3.endpoint, meet.storage.s3.region and the credentials, and that the bucket exists.",
-            e);
-      }
       return storage;
     }
   }

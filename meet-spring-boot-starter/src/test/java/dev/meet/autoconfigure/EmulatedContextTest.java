@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -45,7 +44,7 @@ abstract class EmulatedContextTest {
   ApplicationContextRunner emulatedRunner() {
     LiveKitEmulator emulator = LIVEKIT.emulator();
     return new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.all())
         .withPropertyValues("meet.livekit.url=" + emulator.url(), "meet.livekit.api-key=" + emulator.apiKey(),
             "meet.livekit.api-secret=" + emulator.apiSecret(), "meet.storage.local-directory=" + recordings);
   }

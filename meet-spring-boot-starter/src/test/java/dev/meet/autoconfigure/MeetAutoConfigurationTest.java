@@ -12,7 +12,6 @@ import dev.meet.core.WebhookOutcome;
 import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.events.RecordingEvents;
 import dev.meet.core.events.inmemory.InMemoryRecordingEvents;
-import dev.meet.core.events.redis.RedisRecordingEvents;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.livekit.LiveKitRoomPolicy;
 import dev.meet.core.livekit.LiveKitSdkGateway;
@@ -62,10 +61,11 @@ import org.redisson.client.codec.StringCodec;
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -127,7 +127,7 @@ class MeetAutoConfigurationTest {
   /** Only what every application must set: LiveKit's URL, key and secret. */
   private static ApplicationContextRunner minimal() {
     return new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.all())
         .withPropertyValues(liveKitProperties());
   }
 
@@ -144,7 +144,7 @@ class MeetAutoConfigurationTest {
 
   private WebApplicationContextRunner webRunner() {
     return new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.all())
         .withPropertyValues(liveKitProperties())
         .withPropertyValues("meet.storage.local-directory=" + recordings);
   }
@@ -169,11 +169,11 @@ class MeetAutoConfigurationTest {
       assertThat(context.getBean(LiveKitSettings.class)).isEqualTo(new LiveKitSettings(LIVEKIT.emulator().url(),
           LIVEKIT.emulator().apiKey(), LIVEKIT.emulator().apiSecret(), Duration.ofSeconds(10)));
       assertThat(context.getBean(RecordingManager.class))
-          .hasFieldOrPropertyWithValue("startTimeout", Duration.ofSeconds(30))
-          .hasFieldOrPropertyWithValue("lockTtl", Duration.ofHours(6))
-          .hasFieldOrPropertyWithValue("collectorInterval", Duration.ofMinutes(1))
-          .hasFieldOrPropertyWithValue("collectorGrace", Duration.ofSeconds(60))
-          .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(60));
+          .hasFieldOrPropertyWithValue("settings.startTimeout", Duration.ofSeconds(30))
+          .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(6))
+          .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofMinutes(1))
+          .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(60))
+          .hasFieldOrPropertyWithValue("settings.webhookLeeway", Duration.ofSeconds(60));
       assertThat(context.getBean(MeetLifecycle.class).isRunning()).isTrue();
     });
     assertThat(output).contains("meet uses an in-memory recording lock: correct for a single instance only");
@@ -219,12 +219,12 @@ class MeetAutoConfigurationTest {
         "meet.collectors.interval=10s", "meet.collectors.grace=45s", "meet.instance-id=instance-7",
         "meet.livekit.webhook.leeway=5s", "meet.livekit.call-timeout=3s").run(context -> {
           assertThat(context.getBean(RecordingManager.class))
-              .hasFieldOrPropertyWithValue("startTimeout", Duration.ofSeconds(5))
-              .hasFieldOrPropertyWithValue("lockTtl", Duration.ofHours(2))
-              .hasFieldOrPropertyWithValue("collectorInterval", Duration.ofSeconds(10))
-              .hasFieldOrPropertyWithValue("collectorGrace", Duration.ofSeconds(45))
-              .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(5))
-              .hasFieldOrPropertyWithValue("instanceId", "instance-7");
+              .hasFieldOrPropertyWithValue("settings.startTimeout", Duration.ofSeconds(5))
+              .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(2))
+              .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofSeconds(10))
+              .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(45))
+              .hasFieldOrPropertyWithValue("settings.webhookLeeway", Duration.ofSeconds(5))
+              .hasFieldOrPropertyWithValue("settings.instanceId", "instance-7");
           assertThat(context.getBean(LiveKitSettings.class).callTimeout()).isEqualTo(Duration.ofSeconds(3));
         });
   }
@@ -306,8 +306,11 @@ class MeetAutoConfigurationTest {
         .run(context -> {
           assertThat(context).hasSingleBean(RedissonClient.class);
           assertThat(context.getBean(RecordingLockProvider.class)).isInstanceOf(RedisRecordingLockProvider.class);
-          assertThat(context.getBean(RecordingEvents.class)).isInstanceOfSatisfying(RedisRecordingEvents.class,
-              events -> assertThat(events.channel()).isEqualTo(channel));
+          assertThat(context.getBean(RecordingEvents.class)).isInstanceOfSatisfying(MeetRedisEvents.class,
+              events -> {
+                assertThat(events.channel()).isEqualTo(channel);
+                await().atMost(Duration.ofSeconds(5)).until(events::isSubscribed);
+              });
           String room = room();
           context.getBean(RecordingLockProvider.class).tryAcquire(room, lock("a", Instant.now()), Duration.ofHours(1));
 
@@ -395,7 +398,7 @@ class MeetAutoConfigurationTest {
     runner().withBean(RecordingLockProvider.class, () -> own).run(context -> {
       assertThat(context).hasSingleBean(RecordingLockProvider.class);
       assertThat(context.getBean(RecordingLockProvider.class)).isSameAs(own);
-      assertThat(context.getBean(RecordingManager.class)).hasFieldOrPropertyWithValue("locks", own);
+      assertThat(context.getBean(RecordingManager.class)).hasFieldOrPropertyWithValue("starts.locks", own);
     });
     assertThat(output).doesNotContain("in-memory recording lock");
   }
@@ -414,7 +417,7 @@ class MeetAutoConfigurationTest {
     InMemoryRecordingEvents own = new InMemoryRecordingEvents();
     runner().withBean(RecordingEvents.class, () -> own).run(context -> {
       assertThat(context).hasSingleBean(RecordingEvents.class);
-      assertThat(context.getBean(RecordingManager.class)).hasFieldOrPropertyWithValue("events", own);
+      assertThat(context.getBean(RecordingManager.class)).hasFieldOrPropertyWithValue("starts.events", own);
     });
   }
 
@@ -450,7 +453,7 @@ class MeetAutoConfigurationTest {
   void userLiveKitSettingsWinAndMakeTheLiveKitPropertiesUnnecessary(LiveKitEmulator emulator) {
     LiveKitSettings own = new LiveKitSettings(emulator.url(), emulator.apiKey(), emulator.apiSecret());
     new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.all())
         .withPropertyValues("meet.storage.local-directory=" + recordings)
         .withBean(LiveKitSettings.class, () -> own)
         .run(context -> {
@@ -469,7 +472,7 @@ class MeetAutoConfigurationTest {
         assertThat(context).hasSingleBean(RedissonClient.class).doesNotHaveBean("meetRedissonClient");
         assertThat(context.getBean(RecordingLockProvider.class)).isInstanceOf(RedisRecordingLockProvider.class)
             .hasFieldOrPropertyWithValue("client", own);
-        assertThat(context.getBean(RecordingEvents.class)).isInstanceOf(RedisRecordingEvents.class);
+        assertThat(context.getBean(RecordingEvents.class)).isInstanceOf(MeetRedisEvents.class);
       });
     } finally {
       own.shutdown();
@@ -537,7 +540,10 @@ class MeetAutoConfigurationTest {
     runner().withPropertyValues(TestS3.properties(s3))
         .withBean(S3ClientCustomizer.class, () -> builder -> builder.overrideConfiguration(
             c -> c.addExecutionInterceptor(recorder)))
-        .run(context -> assertThat(operations).contains("HeadBucketRequest"));
+        .run(context -> {
+          context.getBean(RecordingStorage.class).check();
+          assertThat(operations).contains("HeadBucketRequest");
+        });
   }
 
   // ------------------------------------------------------------------------------------------ missing libraries
@@ -605,7 +611,7 @@ class MeetAutoConfigurationTest {
   @Test
   void aMissingApiSecretFailsSayingWhatToSet() {
     new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.all())
         .withPropertyValues("meet.livekit.url=http://127.0.0.1:7880", "meet.livekit.api-key=devkey",
             "meet.storage.local-directory=" + recordings)
         .run(context -> {
@@ -647,37 +653,38 @@ class MeetAutoConfigurationTest {
   }
 
   @Test
-  void anUnreachableRedisFailsNamingTheUrl() throws IOException {
+  void aRedisWithNothingListeningDoesNotFailStartUpAndShowsInHealth() throws IOException {
     String url = "redis://127.0.0.1:" + closedPort();
     runner().withBean(RedissonClientCustomizer.class, () -> TestRedis.CUSTOMIZER)
         .withPropertyValues("meet.redis.url=" + url).run(context -> {
-          MeetConfigurationException failure = configurationFailure(context);
-          assertThat(failure.property()).isEqualTo("meet.redis.url");
-          assertThat(failure.getMessage()).contains("cannot connect to Redis at " + url);
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(RecordingLockProvider.class)).isInstanceOf(RedisRecordingLockProvider.class);
+          assertThat(context.getBean("meetLockStoreHealthIndicator", HealthIndicator.class).health().getStatus())
+              .isEqualTo(Status.DOWN);
         });
   }
 
   @Test
-  void anS3EndpointWithNothingListeningFailsNamingTheBucket(S3Server s3) throws IOException {
+  void anS3EndpointWithNothingListeningDoesNotFailStartUpAndShowsInHealth(S3Server s3) throws IOException {
     String endpoint = "http://127.0.0.1:" + closedPort();
     runner().withPropertyValues(TestS3.properties(s3)).withPropertyValues("meet.storage.s3.endpoint=" + endpoint)
         .withBean(S3ClientCustomizer.class, () -> TestS3.CUSTOMIZER)
         .run(context -> {
-          MeetConfigurationException failure = configurationFailure(context);
-          assertThat(failure.property()).isEqualTo("meet.storage.s3.bucket");
-          assertThat(failure.getMessage()).contains("bucket '" + s3.bucket() + "' is unreachable at " + endpoint);
-          assertThat(failure.action()).contains("meet.storage.s3.endpoint");
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(RecordingStorage.class)).isInstanceOf(S3RecordingStorage.class);
+          assertThat(context.getBean("meetStorageHealthIndicator", HealthIndicator.class).health().getStatus())
+              .isEqualTo(Status.DOWN);
         });
   }
 
   @Test
-  void aMissingS3BucketFailsNamingIt(S3Server s3) {
+  void aMissingS3BucketShowsInHealthNamingIt(S3Server s3) {
     runner().withPropertyValues(TestS3.properties(s3)).withPropertyValues("meet.storage.s3.bucket=no-such-bucket")
         .run(context -> {
-          MeetConfigurationException failure = configurationFailure(context);
-          assertThat(failure.property()).isEqualTo("meet.storage.s3.bucket");
-          assertThat(failure.getMessage()).contains("bucket 'no-such-bucket' is unreachable");
-          assertThat(failure.action()).contains("that the bucket exists");
+          assertThat(context).hasNotFailed();
+          Health health = context.getBean("meetStorageHealthIndicator", HealthIndicator.class).health();
+          assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+          assertThat(health.getDetails().get("error")).asString().contains("no-such-bucket");
         });
   }
 
@@ -691,10 +698,10 @@ class MeetAutoConfigurationTest {
 
   @Test
   void redisUrlsAreShownWithoutTheirCredentialsEvenWhenThePasswordHoldsSlashesOrAts() {
-    assertThat(MeetRedisConfigurations.Client.redacted("redis://:ab/cd@redis:6379")).isEqualTo("redis://***@redis:6379");
-    assertThat(MeetRedisConfigurations.Client.redacted("redis://user:p@ss@redis:6379/0"))
+    assertThat(MeetRedisConfigurations.UrlClient.redacted("redis://:ab/cd@redis:6379")).isEqualTo("redis://***@redis:6379");
+    assertThat(MeetRedisConfigurations.UrlClient.redacted("redis://user:p@ss@redis:6379/0"))
         .isEqualTo("redis://***@redis:6379/0");
-    assertThat(MeetRedisConfigurations.Client.redacted("redis://redis:6379")).isEqualTo("redis://redis:6379");
+    assertThat(MeetRedisConfigurations.UrlClient.redacted("redis://redis:6379")).isEqualTo("redis://redis:6379");
   }
 
   @Test

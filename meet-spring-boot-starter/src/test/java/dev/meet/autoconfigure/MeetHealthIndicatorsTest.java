@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -35,7 +34,7 @@ class MeetHealthIndicatorsTest {
   private ApplicationContextRunner runner() {
     LiveKitEmulator emulator = LIVEKIT.emulator();
     return new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MeetAutoConfiguration.class))
+        .withConfiguration(StarterAutoConfigurations.all())
         .withBean(RedissonClientCustomizer.class, () -> TestRedis.CUSTOMIZER)
         .withBean(S3ClientCustomizer.class, () -> TestS3.CUSTOMIZER)
         .withPropertyValues("meet.livekit.url=" + emulator.url(), "meet.livekit.api-key=" + emulator.apiKey(),

@@ -13,20 +13,23 @@ import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** With a meter registry, what the manager does shows up as the meters {@link MeetMetrics} documents. */
+/** With Boot's metrics, what the manager does shows up as the meters {@link MeetMetrics} documents. */
 class MeetMetricsTest extends EmulatedContextTest {
 
   private ApplicationContextRunner runner() {
-    return emulatedRunner()
-        .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new);
+    return emulatedRunner().withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+        CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class));
   }
 
   private static double count(MeterRegistry meters, String name, String... tags) {

@@ -10,6 +10,7 @@ import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
 import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.lock.RecordingLockProvider;
+import dev.meet.core.lock.redis.RedisRecordingLockProvider;
 import dev.meet.core.storage.MediaContent;
 import dev.meet.core.testing.WebhookEndpoint;
 import dev.meet.testkit.livekit.LiveKitEmulator;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -45,7 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Spring Boot application with nothing but the starter, on a random port, against the LiveKit emulator, a real Redis
- * and s3proxy: a whole recording runs through the HTTP webhook endpoint.
+ * configured the Boot way ({@code spring.data.redis.url}) and s3proxy, with Spring Security on the classpath (Boot's
+ * default chain guards everything else): a whole recording runs through the HTTP webhook endpoint.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
@@ -78,6 +81,9 @@ class MeetSpringBootIntegrationTest {
   @Autowired
   RecordingLockProvider locks;
 
+  @Autowired
+  RedissonClient redisson;
+
   @BeforeAll
   static void servers(RedisServer sharedRedis, S3Server bucket) {
     redis = sharedRedis;
@@ -89,10 +95,13 @@ class MeetSpringBootIntegrationTest {
     registry.add("meet.livekit.url", EMULATOR::url);
     registry.add("meet.livekit.api-key", EMULATOR::apiKey);
     registry.add("meet.livekit.api-secret", EMULATOR::apiSecret);
+    registry.add("spring.data.redis.url", redis::uri);
     String[] redisProperties = TestRedis.isolated(redis.uri());
     for (String property : redisProperties) {
       String[] nameAndValue = property.split("=", 2);
-      registry.add(nameAndValue[0], () -> nameAndValue[1]);
+      if (!nameAndValue[0].equals("meet.redis.url")) {
+        registry.add(nameAndValue[0], () -> nameAndValue[1]);
+      }
     }
     registry.add("meet.storage.s3.bucket", s3::bucket);
     registry.add("meet.storage.s3.endpoint", s3::endpoint);
@@ -160,16 +169,49 @@ class MeetSpringBootIntegrationTest {
   }
 
   @Test
-  void healthShowsTheMeetComponentsUp() throws Exception {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-        HttpResponse.BodyHandlers.ofString());
+  void theRedissonClientIsBuiltFromSpringDataRedis() {
+    assertThat(redisson.getConfig().useSingleServer().getAddress()).isEqualTo(redis.uri());
+    assertThat(locks).isInstanceOf(RedisRecordingLockProvider.class);
+  }
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    JsonNode components = JsonMapper.builder().build().readTree(response.body()).get("components");
-    for (String component : List.of("meetLockStore", "meetStorage", "meetLiveKit")) {
-      assertThat(components.get(component).get("status").asString()).as(component).isEqualTo("UP");
+  @Test
+  void healthShowsTheLockStoreAndStorageUpWithLiveKitInItsOwnGroup() throws Exception {
+    JsonNode root = health("/actuator/health", 200);
+    for (String component : List.of("meetLockStore", "meetStorage")) {
+      assertThat(root.get("components").get(component).get("status").asString()).as(component).isEqualTo("UP");
     }
+    assertThat(root.get("components").has("meetLiveKit")).isFalse();
+
+    JsonNode liveKit = health("/actuator/health/meet-livekit", 200);
+    assertThat(liveKit.get("components").get("meetLiveKit").get("status").asString()).isEqualTo("UP");
+  }
+
+  @Test
+  void liveKitDownTurnsItsGroupDownButNotTheApplication() throws Exception {
+    EMULATOR.startOutage();
+    try {
+      assertThat(health("/actuator/health", 200).get("status").asString()).isEqualTo("UP");
+      assertThat(health("/actuator/health/meet-livekit", 503).get("status").asString()).isEqualTo("DOWN");
+    } finally {
+      EMULATOR.endOutage();
+    }
+  }
+
+  private JsonNode health(String path, int expectedStatus) throws Exception {
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
+    return JsonMapper.builder().build().readTree(response.body());
+  }
+
+  @Test
+  void springSecurityStillGuardsEveryOtherPath() throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/livekit/other"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(401);
   }
 
   @Test

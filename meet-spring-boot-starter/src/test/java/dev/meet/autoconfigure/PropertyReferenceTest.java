@@ -31,7 +31,7 @@ class PropertyReferenceTest {
       "classes", "META-INF", "spring-configuration-metadata.json");
   private static final Path DOCS = Path.of("..", "docs", "spring-boot.md");
   private static final String SECTION = "## Property reference";
-  private static final Pattern ROW = Pattern.compile("^\\|\\s*`(meet\\.[^`]+)`\\s*\\|([^|]*)\\|([^|]*)\\|\\s*$");
+  private static final Pattern ROW = Pattern.compile("^\\|\\s*`((?:meet|management\\.health\\.meet)\\.[^`]+)`\\s*\\|([^|]*)\\|([^|]*)\\|\\s*$");
   private static final Pattern LITERAL = Pattern.compile("^`([^`]*)`$");
 
   @Test
