@@ -15,7 +15,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * The README's setup: nothing configured but the data directory (and free ports instead of 6080/7880). The emulator
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * README's curl walk-through works exactly as written.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
 class EmbeddedModeTest {
 
   @TempDir
@@ -49,10 +53,19 @@ class EmbeddedModeTest {
 
   @Test
   @Order(1)
+  void theLogSaysWhichPartsAreEmbeddedAndPrintsTheKeyOnceOnTheConsoleOnly(CapturedOutput output) {
+    assertThat(output.getAll()).contains("embedded parts: LiveKit emulator at http://127.0.0.1:")
+        .contains("in-memory lock").contains("local storage in " + workDir.resolve("meet-data").toAbsolutePath())
+        .contains("This setup is for trying the backend out, not for production.");
+    assertThat(output.getAll().split(java.util.regex.Pattern.quote(key), -1)).hasSize(2);
+  }
+
+  @Test
+  @Order(1)
   void aKeyIsGeneratedKeptOwnerOnlyAndRequired() throws IOException {
     assertThat(key).matches("meet_[A-Za-z0-9]{32}");
-    assertThat(Files.getPosixFilePermissions(workDir.resolve("meet-data/api-key")).toString())
-        .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(workDir.resolve("meet-data/api-key"))).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     assertThat(backend.get("/rooms", "X-API-KEY", "").status()).isEqualTo(401);
     assertThat(backend.get("/rooms").status()).isEqualTo(200);
   }

@@ -108,6 +108,36 @@ class HttpConventionsTest extends StackTest {
   }
 
   @Test
+  void aLiveKitOutageIs503NamingLiveKitAndCreatesNothing() {
+    stack.emulator.startOutage();
+    try {
+      Backend.Response response = api.post("/rooms", "{\"roomName\":\"outage\"}");
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(response.json().get("error").asString()).isEqualTo("LiveKit Error");
+    } finally {
+      stack.emulator.endOutage();
+    }
+    assertThat(api.get("/rooms?maxItems=100").text()).doesNotContain("\"roomName\":\"outage\"");
+  }
+
+  @Test
+  void aStorageOutageIs503NamingTheStorage() {
+    String roomId = api.post("/rooms", "{}").json().get("roomId").asString();
+    stack.s3.stop();
+    try {
+      Backend.Response room = api.get("/rooms/" + roomId);
+      assertThat(room.status()).isEqualTo(503);
+      assertThat(room.json().get("error").asString()).isEqualTo("Storage Error");
+      Backend.Response recordings = api.get("/recordings");
+      assertThat(recordings.status()).isEqualTo(503);
+      assertThat(recordings.json().get("error").asString()).isEqualTo("Storage Error");
+    } finally {
+      stack.s3.start();
+    }
+    assertThat(api.get("/rooms/" + roomId).status()).isEqualTo(200);
+  }
+
+  @Test
   void theDocumentationIsOpenWithoutTheKey() {
     Backend.Response document = api.get("/openapi.json", "X-API-KEY", "");
     assertThat(document.status()).isEqualTo(200);

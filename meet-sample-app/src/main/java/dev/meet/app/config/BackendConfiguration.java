@@ -24,7 +24,6 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityScheme;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,6 +60,12 @@ public class BackendConfiguration {
   LiveKitSettings embeddedLiveKitSettings(EmbeddedLiveKit emulator, MeetProperties meet) {
     return new LiveKitSettings(emulator.url(), meet.livekit().apiKey(), meet.livekit().apiSecret(),
         meet.livekit().callTimeout());
+  }
+
+  @Bean
+  EmbeddedSummary embeddedSummary(ObjectProvider<EmbeddedLiveKit> liveKit, RecordingLockProvider locks,
+      MeetProperties meet) {
+    return new EmbeddedSummary(liveKit.getIfAvailable(), locks, meet);
   }
 
   /** Redis Sentinel (MEET_REDIS_SENTINEL_*): a RedissonClient of ours selects the starter's Redis providers. */
@@ -180,9 +185,5 @@ public class BackendConfiguration {
             .description("A drop-in backend for OpenVidu Meet's REST API v1. Every call carries X-API-KEY."))
         .components(new Components().addSecuritySchemes("apiKey", new SecurityScheme()
             .type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER).name("X-API-KEY")));
-  }
-
-  static Path normalize(Path path) {
-    return path.toAbsolutePath().normalize();
   }
 }
