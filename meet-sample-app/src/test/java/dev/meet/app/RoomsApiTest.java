@@ -9,6 +9,7 @@ import dev.meet.core.RecordingEncoding;
 import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -211,6 +212,29 @@ class RoomsApiTest extends StackTest {
     assertThat(forced.json().get("successCode").asString()).isEqualTo("room_and_recordings_deleted");
     assertThat(api.get("/recordings/" + recordingId).status()).isEqualTo(404);
     assertThat(api.get("/rooms/" + roomId).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aMeetingWithRecordingsAnswersOpenViduMeetsCodesAndCanBeClosedWhenItEnds() {
+    String recordingId = stack.completedRecording("meeting with recordings"); // alice is still in the meeting
+    String roomId = recordingId.substring(0, recordingId.indexOf("--"));
+    awaitRoomStatus(roomId, "active_meeting");
+    Map<String, String> refusals = Map.of(
+        "", "room_with_recordings_has_active_meeting",
+        "?withMeeting=force", "room_with_active_meeting_has_recordings",
+        "?withMeeting=when_meeting_ends", "room_with_active_meeting_has_recordings_cannot_schedule_deletion");
+    refusals.forEach((query, code) -> {
+      Backend.Response refused = api.delete("/rooms/" + roomId + query);
+      assertThat(refused.status()).as(query).isEqualTo(409);
+      assertThat(refused.json().get("error").asString()).as(query).isEqualTo(code);
+    });
+    Backend.Response scheduled = api.delete("/rooms/" + roomId + "?withMeeting=when_meeting_ends&withRecordings=close");
+    assertThat(scheduled.status()).isEqualTo(202);
+    assertThat(scheduled.json().get("successCode").asString())
+        .isEqualTo("room_with_active_meeting_scheduled_to_be_closed");
+    stack.emulator.closeRoom(roomId);
+    awaitRoomStatus(roomId, "closed");
+    assertThat(api.get("/recordings/" + recordingId).status()).isEqualTo(200);
   }
 
   @Test
