@@ -22,6 +22,11 @@ import dev.meet.core.livekit.RoomPolicy;
 import dev.meet.core.lock.RecordingLockProvider;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.time.Clock;
@@ -31,6 +36,7 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 import org.redisson.config.SentinelServersConfig;
+import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -176,6 +182,29 @@ public class BackendConfiguration {
       LiveKitSettings settings, MeetProperties meet, ExecutorService webhookExecutor, BackendProperties backend) {
     return new LiveKitWebhookController(recordings, rooms, new LiveKitWebhookVerifier(settings.apiKey(),
         settings.apiSecret(), meet.livekit().webhook().leeway()), webhookExecutor, backend.webhookTimeout());
+  }
+
+  /**
+   * The errors every API operation may answer, added to each operation once here instead of on every controller:
+   * 401 (key), 422 (validation), 500 (unexpected) and 503 (a dependency is down).
+   */
+  @Bean
+  OperationCustomizer commonErrors() {
+    return (operation, handler) -> {
+      ApiResponses responses = operation.getResponses();
+      common(responses, "401", "Missing or wrong X-API-KEY");
+      common(responses, "422", "Invalid request; details name the fields");
+      common(responses, "500", "Unexpected error");
+      common(responses, "503", "A dependency (Redis, storage, LiveKit) is unavailable; the message names it");
+      return operation;
+    };
+  }
+
+  private static void common(ApiResponses responses, String status, String description) {
+    if (!responses.containsKey(status)) {
+      responses.addApiResponse(status, new ApiResponse().description(description).content(new Content()
+          .addMediaType("application/json", new MediaType().schema(new Schema<>().$ref("#/components/schemas/Error")))));
+    }
   }
 
   @Bean

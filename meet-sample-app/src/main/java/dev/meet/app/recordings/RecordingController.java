@@ -72,14 +72,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("${meet.backend.api-prefix:/meet/api/v1}/recordings")
 @Tag(name = "Recordings")
 @SecurityRequirement(name = "apiKey")
-@ApiResponse(responseCode = "401", description = "Missing or wrong X-API-KEY",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(responseCode = "422", description = "Invalid request; details name the fields",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(responseCode = "500", description = "Unexpected error",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(responseCode = "503", description = "A dependency (Redis, storage, LiveKit) is unavailable",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
 public class RecordingController {
 
   private static final Logger log = LoggerFactory.getLogger(RecordingController.class);

@@ -28,14 +28,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("${meet.backend.api-prefix:/meet/api/v1}/rooms")
 @Tag(name = "Rooms")
 @SecurityRequirement(name = "apiKey")
-@ApiResponse(responseCode = "401", description = "Missing or wrong X-API-KEY",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(responseCode = "422", description = "Invalid request; details name the fields",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(responseCode = "500", description = "Unexpected error",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(responseCode = "503", description = "A dependency (storage, LiveKit) is unavailable",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
 public class RoomController {
 
   private final RoomService rooms;
