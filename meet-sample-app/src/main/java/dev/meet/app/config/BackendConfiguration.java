@@ -1,0 +1,218 @@
+package dev.meet.app.config;
+
+import dev.meet.app.recordings.StopGuard;
+import dev.meet.app.rooms.LiveKitRooms;
+import dev.meet.app.rooms.LocalRoomStore;
+import dev.meet.app.rooms.RoomCollector;
+import dev.meet.app.rooms.RoomPolicies;
+import dev.meet.app.rooms.RoomService;
+import dev.meet.app.rooms.RoomStore;
+import dev.meet.app.rooms.S3RoomStore;
+import dev.meet.app.web.ApiKeyFilter;
+import dev.meet.app.web.BodyLimitFilter;
+import dev.meet.app.web.JsonWriter;
+import dev.meet.app.web.LiveKitWebhookController;
+import dev.meet.app.web.PublicUrls;
+import dev.meet.autoconfigure.MeetProperties;
+import dev.meet.core.engine.RecordingManager;
+import dev.meet.core.livekit.LiveKitGateway;
+import dev.meet.core.livekit.LiveKitSettings;
+import dev.meet.core.livekit.LiveKitWebhookVerifier;
+import dev.meet.core.livekit.RoomPolicy;
+import dev.meet.core.lock.RecordingLockProvider;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.redisson.config.SentinelServersConfig;
+import org.springdoc.core.customizers.OperationCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.s3.S3Client;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The backend's beans on top of the starter's: rooms, filters, the webhook endpoint, embedded defaults. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({ApiProperties.class, BackendProperties.class})
+public class BackendConfiguration {
+
+  // ------------------------------------------------------------------------------------------ embedded LiveKit
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(name = OpenViduEnvironment.EMBEDDED_LIVEKIT, havingValue = "true")
+  EmbeddedLiveKit embeddedLiveKit(BackendProperties backend, MeetProperties meet) {
+    return new EmbeddedLiveKit(backend.emulatorPort(), meet.livekit().apiKey(), meet.livekit().apiSecret(),
+        meet.storage().localDirectory());
+  }
+
+  /** With the emulator, the starter's LiveKit settings are the emulator's (its port may be chosen at start). */
+  @Bean
+  @ConditionalOnProperty(name = OpenViduEnvironment.EMBEDDED_LIVEKIT, havingValue = "true")
+  LiveKitSettings embeddedLiveKitSettings(EmbeddedLiveKit emulator, MeetProperties meet) {
+    return new LiveKitSettings(emulator.url(), meet.livekit().apiKey(), meet.livekit().apiSecret(),
+        meet.livekit().callTimeout());
+  }
+
+  @Bean
+  EmbeddedSummary embeddedSummary(ObjectProvider<EmbeddedLiveKit> liveKit, RecordingLockProvider locks,
+      MeetProperties meet) {
+    return new EmbeddedSummary(liveKit.getIfAvailable(), locks, meet);
+  }
+
+  /** Redis Sentinel (MEET_REDIS_SENTINEL_*): a RedissonClient of ours selects the starter's Redis providers. */
+  @Bean(destroyMethod = "shutdown")
+  @ConditionalOnProperty(name = "meet.backend.redis-sentinel.hosts")
+  RedissonClient sentinelRedisson(BackendProperties backend) {
+    BackendProperties.Sentinel sentinel = backend.redisSentinel();
+    Config config = new Config();
+    SentinelServersConfig servers = config.useSentinelServers().setMasterName(sentinel.masterName())
+        .setDatabase(sentinel.database()).setCheckSentinelsList(false);
+    for (String host : sentinel.hosts().split(",")) {
+      if (!host.isBlank()) {
+        servers.addSentinelAddress("redis://" + host.strip());
+      }
+    }
+    if (sentinel.password() != null) {
+      servers.setSentinelPassword(sentinel.password());
+    }
+    if (sentinel.redisPassword() != null) {
+      servers.setPassword(sentinel.redisPassword());
+    }
+    return Redisson.create(config);
+  }
+
+  /** Concurrent stops of one recording: through Redis when the instances share one, else in memory. */
+  @Bean
+  StopGuard stopGuard(ObjectProvider<RedissonClient> redis) {
+    RedissonClient client = redis.getIfAvailable();
+    return client == null ? StopGuard.inMemory() : StopGuard.redis(client, java.time.Duration.ofSeconds(30));
+  }
+
+  // ------------------------------------------------------------------------------------------ rooms
+
+  @Bean
+  RoomStore roomStore(MeetProperties meet, ObjectProvider<S3Client> s3, JsonMapper json) {
+    String bucket = meet.storage().s3().bucket();
+    if (bucket != null && !bucket.isBlank()) {
+      return new S3RoomStore(s3.getObject(), bucket, meet.storage().prefix(), json);
+    }
+    return new LocalRoomStore(meet.storage().localDirectory(), meet.storage().prefix(), json);
+  }
+
+  @Bean
+  RoomPolicy backendRoomPolicy(RoomStore rooms, LiveKitGateway gateway) {
+    return new RoomPolicies(rooms, gateway);
+  }
+
+  @Bean
+  LiveKitRooms liveKitRooms(LiveKitSettings settings) {
+    return new LiveKitRooms(settings);
+  }
+
+  @Bean
+  RoomService roomService(RoomStore store, LiveKitRooms liveKitRooms, RecordingManager recordings) {
+    return new RoomService(store, liveKitRooms, recordings, Clock.systemUTC());
+  }
+
+  @Bean(destroyMethod = "close")
+  RoomCollector roomCollector(RoomService rooms, RecordingLockProvider locks, RecordingManager recordings,
+      BackendProperties backend) {
+    return new RoomCollector(rooms, locks, recordings.instanceId(), backend.roomCollectorInterval());
+  }
+
+  // ------------------------------------------------------------------------------------------ web
+
+  @Bean
+  PublicUrls publicUrls(ApiProperties api, BackendProperties backend) {
+    return new PublicUrls(api, backend);
+  }
+
+  @Bean
+  JsonWriter jsonWriter(JsonMapper json) {
+    return new JsonWriter(json);
+  }
+
+  @Bean
+  String meetApiKey(ApiProperties api, BackendProperties backend) {
+    return ApiKeys.resolve(api.key(), backend.dataDir());
+  }
+
+  @Bean
+  FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(ApiProperties api, JsonWriter json) {
+    FilterRegistrationBean<BodyLimitFilter> registration = new FilterRegistrationBean<>(
+        new BodyLimitFilter(api.apiPrefix() + "/", BodyLimitFilter.DEFAULT_LIMIT, json));
+    registration.setOrder(1);
+    return registration;
+  }
+
+  @Bean
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiProperties api, String meetApiKey, JsonWriter json) {
+    FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(
+        new ApiKeyFilter(api.apiPrefix(), meetApiKey, json));
+    registration.setOrder(2);
+    return registration;
+  }
+
+  @Bean(destroyMethod = "shutdownNow")
+  ExecutorService webhookExecutor() {
+    return Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "meet-webhook");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  @Bean
+  LiveKitWebhookController liveKitWebhookController(RecordingManager recordings, RoomService rooms,
+      LiveKitSettings settings, MeetProperties meet, ExecutorService webhookExecutor, BackendProperties backend) {
+    return new LiveKitWebhookController(recordings, rooms, new LiveKitWebhookVerifier(settings.apiKey(),
+        settings.apiSecret(), meet.livekit().webhook().leeway()), webhookExecutor, backend.webhookTimeout());
+  }
+
+  /**
+   * The errors every API operation may answer, added to each operation once here instead of on every controller:
+   * 401 (key), 422 (validation), 500 (unexpected) and 503 (a dependency is down).
+   */
+  @Bean
+  OperationCustomizer commonErrors() {
+    return (operation, handler) -> {
+      ApiResponses responses = operation.getResponses();
+      common(responses, "401", "Missing or wrong X-API-KEY");
+      common(responses, "422", "Invalid request; details name the fields");
+      common(responses, "500", "Unexpected error");
+      common(responses, "503", "A dependency (Redis, storage, LiveKit) is unavailable; the message names it");
+      return operation;
+    };
+  }
+
+  private static void common(ApiResponses responses, String status, String description) {
+    if (!responses.containsKey(status)) {
+      responses.addApiResponse(status, new ApiResponse().description(description).content(new Content()
+          .addMediaType("application/json", new MediaType().schema(new Schema<>().$ref("#/components/schemas/Error")))));
+    }
+  }
+
+  @Bean
+  OpenAPI meetOpenApi() {
+    return new OpenAPI()
+        .info(new Info().title("meet backend: OpenVidu Meet REST API (rooms and recordings)").version("v1")
+            .description("A drop-in backend for OpenVidu Meet's REST API v1. Every call carries X-API-KEY."))
+        .components(new Components().addSecuritySchemes("apiKey", new SecurityScheme()
+            .type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER).name("X-API-KEY")));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.meet.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/** OpenVidu Meet's variables map onto the starter's properties; the embedded defaults apply only when unset. */
+class OpenViduEnvironmentTest {
+
+  static Map<String, Object> map(Map<String, Object> variables) {
+    StandardEnvironment env = new StandardEnvironment();
+    env.getPropertySources().addFirst(new MapPropertySource("test", variables));
+    return OpenViduEnvironment.map(env);
+  }
+
+  @Test
+  void liveKitS3AndApiVariablesMapOntoMeetProperties() {
+    Map<String, Object> mapped = map(Map.ofEntries(
+        Map.entry("LIVEKIT_URL", "ws://livekit:7880"), Map.entry("LIVEKIT_API_KEY", "key"),
+        Map.entry("LIVEKIT_API_SECRET", "secret"), Map.entry("MEET_API_KEY", "api"),
+        Map.entry("MEET_BASE_PATH", "/custom"), Map.entry("MEET_S3_BUCKET", "bucket"),
+        Map.entry("MEET_S3_SUBBUCKET", "sub/"), Map.entry("MEET_S3_SERVICE_ENDPOINT", "http://minio:9000"),
+        Map.entry("MEET_S3_ACCESS_KEY", "ak"), Map.entry("MEET_S3_SECRET_KEY", "sk"),
+        Map.entry("MEET_AWS_REGION", "eu-west-1"), Map.entry("MEET_S3_WITH_PATH_STYLE_ACCESS", "false"),
+        Map.entry("MEET_DATA_DIR", "/data")));
+    assertThat(mapped).containsEntry("meet.livekit.url", "ws://livekit:7880")
+        .containsEntry("meet.livekit.api-key", "key").containsEntry("meet.livekit.api-secret", "secret")
+        .containsEntry("meet.api.key", "api").containsEntry("meet.api.base-path", "/custom")
+        .containsEntry("meet.storage.s3.bucket", "bucket").containsEntry("meet.storage.prefix", "sub/")
+        .containsEntry("meet.storage.s3.endpoint", "http://minio:9000")
+        .containsEntry("meet.storage.s3.access-key", "ak").containsEntry("meet.storage.s3.secret-key", "sk")
+        .containsEntry("meet.storage.s3.region", "eu-west-1")
+        .containsEntry("meet.storage.s3.force-path-style", "false")
+        .containsEntry("meet.storage.local-directory", "/data")
+        .doesNotContainKey(OpenViduEnvironment.EMBEDDED_LIVEKIT);
+  }
+
+  @Test
+  void redisPartsBecomeOneUrlWithEncodedCredentials() {
+    assertThat(map(Map.of("MEET_REDIS_HOST", "redis", "MEET_REDIS_PORT", "6380", "MEET_REDIS_PASSWORD", "p@ss/word",
+        "MEET_REDIS_DB", "2"))).containsEntry("meet.redis.url", "redis://:p%40ss%2Fword@redis:6380/2");
+    assertThat(map(Map.of("MEET_REDIS_HOST", "redis"))).containsEntry("meet.redis.url", "redis://redis:6379");
+    assertThat(map(Map.of("MEET_REDIS_URL", "redis://x:1", "MEET_REDIS_HOST", "ignored")))
+        .containsEntry("meet.redis.url", "redis://x:1");
+  }
+
+  @Test
+  void theInitialKeyIsUsedUnlessTheKeyItselfIsSet() {
+    assertThat(map(Map.of("MEET_INITIAL_API_KEY", "initial"))).containsEntry("meet.api.key", "initial");
+    assertThat(map(Map.of("MEET_INITIAL_API_KEY", "initial", "MEET_API_KEY", "main")))
+        .containsEntry("meet.api.key", "main");
+  }
+
+  @Test
+  void withoutALiveKitUrlTheEmulatorIsEmbeddedWithItsCredentialsAndTheDataDirectory() {
+    Map<String, Object> mapped = map(Map.of());
+    assertThat(mapped).containsEntry(OpenViduEnvironment.EMBEDDED_LIVEKIT, "true")
+        .containsEntry("meet.livekit.api-key", "devkey").containsEntry("meet.livekit.api-secret", "secret")
+        .containsEntry("meet.storage.local-directory", "./meet-data");
+  }
+
+  @Test
+  void anExplicitMeetLiveKitUrlAlsoTurnsTheEmulatorOff() {
+    assertThat(map(Map.of("meet.livekit.url", "http://x:7880"))).doesNotContainKey(OpenViduEnvironment.EMBEDDED_LIVEKIT);
+  }
+
+  @Test
+  void theBasePathIsNormalisedIntoTheApiPrefix() {
+    assertThat(map(Map.of("MEET_BASE_PATH", "/"))).containsEntry(OpenViduEnvironment.API_PREFIX, "/api/v1");
+    assertThat(map(Map.of("MEET_BASE_PATH", "video/"))).containsEntry(OpenViduEnvironment.API_PREFIX, "/video/api/v1");
+    assertThat(map(Map.of())).containsEntry(OpenViduEnvironment.API_PREFIX, "/meet/api/v1");
+    assertThat(new ApiProperties(null, "meet/").apiPrefix()).isEqualTo("/meet/api/v1");
+    assertThat(new ApiProperties(null, "/").apiPrefix()).isEqualTo("/api/v1");
+  }
+}
