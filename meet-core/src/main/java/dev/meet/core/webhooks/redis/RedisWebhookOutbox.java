@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -269,7 +268,8 @@ public final class RedisWebhookOutbox implements WebhookOutbox {
   private <T> T call(String what, Supplier<T> operation) {
     try {
       return operation.get();
-    } catch (RedisException e) {
+    } catch (RuntimeException e) {
+      // Redisson reports an outage, a timeout or a shut-down client with several unchecked types.
       throw new WebhookException("webhook outbox in Redis: could not " + what + ": " + e.getMessage(), e);
     }
   }

@@ -13,7 +13,6 @@ import java.util.function.Supplier;
 import org.redisson.api.RMap;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -92,7 +91,8 @@ public final class RedisWebhookTargetStore implements WebhookTargetStore {
   private <T> T call(String what, Supplier<T> operation) {
     try {
       return operation.get();
-    } catch (RedisException e) {
+    } catch (RuntimeException e) {
+      // Redisson reports an outage, a timeout or a shut-down client with several unchecked types.
       throw new WebhookException("webhook targets in Redis: could not " + what + ": " + e.getMessage(), e);
     }
   }
