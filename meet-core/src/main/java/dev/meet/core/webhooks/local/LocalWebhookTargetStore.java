@@ -56,7 +56,10 @@ public final class LocalWebhookTargetStore implements WebhookTargetStore {
 
   @Override
   public synchronized List<WebhookTarget> list() {
-    return List.copyOf(targets.values());
+    return targets.values().stream()
+        .sorted(java.util.Comparator.comparingLong(WebhookTarget::creationDate)
+            .thenComparing(WebhookTarget::webhookId))
+        .toList();
   }
 
   @Override
