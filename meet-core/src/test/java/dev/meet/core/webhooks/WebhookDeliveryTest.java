@@ -267,6 +267,21 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void retryAfterIsReadAsSecondsOrAnHttpDateAndIgnoredWhenUnreadable() {
+    Clock fixed = Clock.fixed(java.time.Instant.parse("2026-11-29T08:00:00Z"), java.time.ZoneOffset.UTC);
+    WebhookDispatcher dispatcher = new WebhookDispatcher(fastSettings(), LocalWebhookOutbox.inMemory(),
+        new WebhookTargets(store, null, fixed), seen, fixed);
+    java.util.function.Function<String, Duration> read = value -> dispatcher.retryAfter(
+        java.net.http.HttpHeaders.of(Map.of("Retry-After", List.of(value)), (a, b) -> true));
+
+    assertThat(read.apply("7")).isEqualTo(Duration.ofSeconds(7));
+    assertThat(read.apply("Sun, 29 Nov 2026 08:01:30 GMT")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(read.apply("Sun, 29 Nov 2026 07:00:00 GMT")).isEqualTo(Duration.ZERO);
+    assertThat(read.apply("soon")).isNull();
+    assertThat(read.apply("-3")).isNull();
+  }
+
+  @Test
   void onlyTargetsThatWantAnEventGetIt() {
     TestReceiver receiver = receiver();
     WebhookTargets targets = new WebhookTargets(store, null, Clock.systemUTC());
