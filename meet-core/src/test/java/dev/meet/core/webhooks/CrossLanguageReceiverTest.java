@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meet.core.webhooks.TestReceiver.Answer;
-import dev.meet.core.webhooks.WebhookDeliveryTest.Seen;
 import dev.meet.core.webhooks.local.LocalWebhookOutbox;
 import dev.meet.core.webhooks.local.LocalWebhookTargetStore;
 import java.io.BufferedReader;
@@ -60,7 +59,7 @@ class CrossLanguageReceiverTest {
   @ParameterizedTest
   @ValueSource(strings = {"javascript", "python", "php", "java"})
   void everyEventPassesTheReceiversSignatureCheck(String language) {
-    Seen seen = new Seen();
+    CountingWebhookObserver seen = new CountingWebhookObserver();
     WebhookDispatcher dispatcher = dispatcher(receiver(language, WebhookDeliveryTest.API_KEY), seen);
     List<WebhookEvent> events = events();
 
@@ -73,7 +72,7 @@ class CrossLanguageReceiverTest {
   @ParameterizedTest
   @ValueSource(strings = {"javascript", "python", "php", "java"})
   void aReceiverWithAnotherKeyRejectsEveryEvent(String language) {
-    Seen seen = new Seen();
+    CountingWebhookObserver seen = new CountingWebhookObserver();
     WebhookDispatcher dispatcher = dispatcher(receiver(language, "another-key"), seen);
 
     dispatcher.publish(events().get(1));
@@ -82,7 +81,7 @@ class CrossLanguageReceiverTest {
     assertThat(seen.failed.get(0).lastStatusCode()).isEqualTo(401);
   }
 
-  private WebhookDispatcher dispatcher(String url, Seen seen) {
+  private WebhookDispatcher dispatcher(String url, CountingWebhookObserver seen) {
     WebhookDispatcher dispatcher = new WebhookDispatcher(WebhookDeliveryTest.fastSettings(),
         LocalWebhookOutbox.inMemory(), new WebhookTargets(LocalWebhookTargetStore.inMemory(), url,
         Clock.systemUTC()), seen, Clock.systemUTC());

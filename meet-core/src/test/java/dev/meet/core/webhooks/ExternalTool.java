@@ -70,28 +70,26 @@ final class ExternalTool {
     }
   }
 
-  /** JavaScript: {@code JSON.stringify(JSON.parse(stdin))}. */
-  static String javaScriptReserialised(String json) {
-    Path node = require("node");
-    return run(List.of(node.toString(), "-e",
-        "let s='';process.stdin.setEncoding('utf8');process.stdin.on('data',d=>s+=d);"
-            + "process.stdin.on('end',()=>process.stdout.write(JSON.stringify(JSON.parse(s))));"), json);
-  }
-
-  /** Python: compact {@code json.dumps(json.loads(stdin), separators=(',',':'), ensure_ascii=False)}. */
-  static String pythonReserialised(String json) {
-    Path python = require("python3");
-    return run(List.of(python.toString(), "-c",
-        "import sys,json;sys.stdout.buffer.write(json.dumps(json.loads(sys.stdin.buffer.read().decode('utf-8')),"
-            + "separators=(',',':'),ensure_ascii=False).encode('utf-8'))"), json);
-  }
-
-  /** PHP: {@code json_encode(json_decode(stdin, true), JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)}. */
-  static String phpReserialised(String json) {
-    Path php = require("php");
-    return run(List.of(php.toString(), "-r",
-        "echo json_encode(json_decode(file_get_contents('php://stdin'), true),"
-            + " JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);"), json);
+  /**
+   * Each document parsed and re-serialised the way receivers in {@code language} do: JavaScript's
+   * {@code JSON.stringify(JSON.parse(s))}, Python's compact {@code json.dumps(json.loads(s), separators=(',',':'),
+   * ensure_ascii=False)}, PHP's {@code json_encode(json_decode(s, true), JSON_UNESCAPED_SLASHES |
+   * JSON_UNESCAPED_UNICODE)}. One process for all documents (one per line: JSON text has no raw newline).
+   */
+  static List<String> reserialised(String language, List<String> documents) {
+    List<String> command = switch (language) {
+      case "javascript" -> List.of(require("node").toString(), "-e",
+          "let s='';process.stdin.setEncoding('utf8');process.stdin.on('data',d=>s+=d);process.stdin.on('end',"
+              + "()=>process.stdout.write(s.split('\\n').map(l=>JSON.stringify(JSON.parse(l))).join('\\n')));");
+      case "python" -> List.of(require("python3").toString(), "-c",
+          "import sys,json;sys.stdout.buffer.write('\\n'.join(json.dumps(json.loads(l),separators=(',',':'),"
+              + "ensure_ascii=False) for l in sys.stdin.buffer.read().decode('utf-8').split('\\n')).encode('utf-8'))");
+      case "php" -> List.of(require("php").toString(), "-r",
+          "echo implode(\"\\n\", array_map(fn($l) => json_encode(json_decode($l, true), JSON_UNESCAPED_SLASHES"
+              + " | JSON_UNESCAPED_UNICODE), explode(\"\\n\", file_get_contents('php://stdin'))));");
+      default -> throw new IllegalArgumentException(language);
+    };
+    return List.of(run(command, String.join("\n", documents)).split("\n", -1));
   }
 
   /** JavaScript's {@code String(x)} of each number, one per line. */

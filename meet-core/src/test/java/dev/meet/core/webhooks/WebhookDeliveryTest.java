@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,36 +34,8 @@ class WebhookDeliveryTest {
         .withPollInterval(Duration.ofMillis(50));
   }
 
-  /** Counts what the dispatcher reports. */
-  static final class Seen implements WebhookObserver {
-    final List<Delivery> delivered = new CopyOnWriteArrayList<>();
-    final List<Delivery> retried = new CopyOnWriteArrayList<>();
-    final List<Delivery> failed = new CopyOnWriteArrayList<>();
-    final AtomicInteger produced = new AtomicInteger();
-
-    @Override
-    public void eventProduced(WebhookEventType type, int deliveries) {
-      produced.incrementAndGet();
-    }
-
-    @Override
-    public void delivered(Delivery delivery, Duration sinceEnqueued) {
-      delivered.add(delivery);
-    }
-
-    @Override
-    public void retried(Delivery delivery, Duration delay) {
-      retried.add(delivery);
-    }
-
-    @Override
-    public void failed(Delivery delivery) {
-      failed.add(delivery);
-    }
-  }
-
   private final List<AutoCloseable> toClose = new ArrayList<>();
-  private final Seen seen = new Seen();
+  private final CountingWebhookObserver seen = new CountingWebhookObserver();
   private final LocalWebhookTargetStore store = LocalWebhookTargetStore.inMemory();
 
   @AfterEach

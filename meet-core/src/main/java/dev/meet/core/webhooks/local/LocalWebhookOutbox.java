@@ -7,12 +7,9 @@ import dev.meet.core.webhooks.WebhookException;
 import dev.meet.core.webhooks.WebhookOutbox;
 import dev.meet.core.webhooks.WebhookStorageJson;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -292,18 +289,8 @@ public final class LocalWebhookOutbox implements WebhookOutbox {
       return;
     }
     Path target = directory.resolve(fileName(entry.sequence(), entry.delivery().deliveryId()));
-    Path temp = directory.resolve(target.getFileName() + ".tmp");
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        channel.write(java.nio.ByteBuffer.wrap(WebhookStorageJson.bytes(WebhookStorageJson.write(entry.delivery()))));
-        channel.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.write(target, WebhookStorageJson.bytes(WebhookStorageJson.write(entry.delivery())));
     } catch (IOException e) {
       throw new WebhookException("cannot write webhook outbox file " + target, e);
     }

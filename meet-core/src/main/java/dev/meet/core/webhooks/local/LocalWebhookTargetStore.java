@@ -5,12 +5,8 @@ import dev.meet.core.webhooks.WebhookStorageJson;
 import dev.meet.core.webhooks.WebhookTarget;
 import dev.meet.core.webhooks.WebhookTargetStore;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Registered webhooks of a single instance: in memory ({@link #inMemory()}) or in one JSON file (an array of
- * targets), rewritten through a temporary file, fsync and an atomic rename on every change.
+ * targets), rewritten through a temporary file, fsync and an atomic rename on every change. One process owns the
+ * file.
  */
 public final class LocalWebhookTargetStore implements WebhookTargetStore {
 
@@ -109,21 +106,8 @@ public final class LocalWebhookTargetStore implements WebhookTargetStore {
       List<String> documents = new ArrayList<>();
       next.values().forEach(t -> documents.add(WebhookStorageJson.write(t)));
       String json = "[" + String.join(",", documents) + "]";
-      Path temp = file.resolveSibling(file.getFileName() + ".tmp");
       try {
-        if (file.getParent() != null) {
-          Files.createDirectories(file.getParent());
-        }
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-          channel.write(java.nio.ByteBuffer.wrap(WebhookStorageJson.bytes(json)));
-          channel.force(true);
-        }
-        try {
-          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.write(file, WebhookStorageJson.bytes(json));
       } catch (IOException e) {
         throw new WebhookException("cannot write webhook targets file " + file, e);
       }

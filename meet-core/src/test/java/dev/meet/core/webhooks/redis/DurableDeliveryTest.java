@@ -3,6 +3,7 @@ package dev.meet.core.webhooks.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.webhooks.CountingWebhookObserver;
 import dev.meet.core.webhooks.Delivery;
 import dev.meet.core.webhooks.DeliveryStatus;
 import dev.meet.core.webhooks.WebhookDispatcher;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -70,21 +70,6 @@ class DurableDeliveryTest {
     return dev.meet.core.webhooks.WebhookDeliveryTestAccess.fastSettings();
   }
 
-  static final class Delivered implements WebhookObserver {
-    final List<Delivery> delivered = new CopyOnWriteArrayList<>();
-    final List<Delivery> retried = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void delivered(Delivery delivery, Duration sinceEnqueued) {
-      delivered.add(delivery);
-    }
-
-    @Override
-    public void retried(Delivery delivery, Duration delay) {
-      retried.add(delivery);
-    }
-  }
-
   private WebhookDispatcher started(WebhookOutbox outbox, String url, WebhookObserver observer) {
     WebhookDispatcher dispatcher = new WebhookDispatcher(settings(), outbox,
         new WebhookTargets(LocalWebhookTargetStore.inMemory(), url, Clock.systemUTC()), observer, Clock.systemUTC());
@@ -116,7 +101,7 @@ class DurableDeliveryTest {
     int port = down.port();
     String url = down.url();
     down.close();
-    Delivered before = new Delivered();
+    CountingWebhookObserver before = new CountingWebhookObserver();
     WebhookDispatcher first = started(open.get(), url, before);
     List<String> published = new ArrayList<>();
     for (WebhookEventType type : List.of(WebhookEventType.MEETING_STARTED, WebhookEventType.PARTICIPANT_JOINED,
@@ -128,7 +113,7 @@ class DurableDeliveryTest {
 
     var back = dev.meet.core.webhooks.WebhookDeliveryTestAccess.receiverOn(port);
     toClose.add(back);
-    Delivered after = new Delivered();
+    CountingWebhookObserver after = new CountingWebhookObserver();
     started(open.get(), url, after);
 
     await().until(() -> after.delivered.size() == 3);
@@ -143,7 +128,7 @@ class DurableDeliveryTest {
     var receiver = dev.meet.core.webhooks.WebhookDeliveryTestAccess.receiverHangingOnFirst(arrived, release);
     toClose.add(receiver);
     RedissonClient dying = WebhookRedisson.connect(redis.uri());
-    Delivered survivorSaw = new Delivered();
+    CountingWebhookObserver survivorSaw = new CountingWebhookObserver();
     WebhookDispatcher doomed = started(new RedisWebhookOutbox(dying, prefix), receiver.url(), WebhookObserver.NONE);
     Delivery first = doomed.publish(event(WebhookEventType.PARTICIPANT_JOINED)).get(0);
     Delivery second = doomed.publish(event(WebhookEventType.PARTICIPANT_LEFT)).get(0);
