@@ -74,7 +74,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final HttpClient http;
   private final Semaphore wakeUp = new Semaphore(0);
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final Deque<List<Delivery>> backlog = new ArrayDeque<>();
+  private final Deque<WebhookEvent> backlog = new ArrayDeque<>();
   private final Thread loop;
   private volatile boolean closing;
   private volatile boolean outboxDown;
@@ -111,16 +111,38 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   /**
-   * Queues an event for every target that wants it. When the outbox cannot be reached the event is kept in memory
-   * (up to {@value #MAX_BACKLOG} events, in order) and appended when it can.
+   * Queues an event for every target that wants it. When the outbox or the targets cannot be reached the event is
+   * kept in memory (up to {@value #MAX_BACKLOG} events, in order) and queued when they can.
    *
-   * @return the deliveries created (empty when no target wants the event)
-   * @throws WebhookException when the outbox is unreachable and the in-memory backlog is full, or the targets cannot
-   *     be read
+   * @return the deliveries created: empty when no target wants the event, or while it waits in memory
+   * @throws WebhookException when the outbox or targets are unreachable and the in-memory backlog is full
    */
   public List<Delivery> publish(WebhookEvent event) {
     Objects.requireNonNull(event, "event");
     requireOpen();
+    synchronized (backlog) {
+      if (backlog.isEmpty()) {
+        try {
+          List<Delivery> deliveries = queue(event);
+          Observers.quietly(() -> observer.eventProduced(event.type(), deliveries.size()));
+          return deliveries;
+        } catch (WebhookException e) {
+          log.warn("webhook outbox or targets unreachable, event kept in memory eventId={} event={} reason={}",
+              event.eventId(), event.type().value(), e.getMessage());
+        }
+      }
+      if (backlog.size() >= MAX_BACKLOG) {
+        throw new WebhookException("webhook outbox or targets unreachable and " + MAX_BACKLOG
+            + " events wait in memory already; event " + event.type().value() + " " + event.eventId()
+            + " not queued");
+      }
+      backlog.addLast(event);
+      return List.of();
+    }
+  }
+
+  /** Fans the event out to the targets that want it and appends the deliveries; nothing changes when it throws. */
+  private List<Delivery> queue(WebhookEvent event) {
     long now = clock.millis();
     List<Delivery> deliveries = new ArrayList<>();
     for (WebhookTarget target : targets.all()) {
@@ -128,27 +150,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         deliveries.add(Delivery.pending(target.webhookId(), event, now));
       }
     }
-    Observers.quietly(() -> observer.eventProduced(event.type(), deliveries.size()));
-    if (deliveries.isEmpty()) {
-      return deliveries;
-    }
-    synchronized (backlog) {
-      if (backlog.isEmpty()) {
-        try {
-          outbox.append(deliveries);
-          wakeUp.release();
-          return deliveries;
-        } catch (WebhookException e) {
-          log.warn("webhook outbox unreachable, event kept in memory eventId={} event={} reason={}",
-              event.eventId(), event.type().value(), e.getMessage());
-        }
-      }
-      if (backlog.size() >= MAX_BACKLOG) {
-        throw new WebhookException("webhook outbox unreachable and " + MAX_BACKLOG
-            + " events wait in memory already; event " + event.type().value() + " " + event.eventId()
-            + " not queued");
-      }
-      backlog.addLast(deliveries);
+    if (!deliveries.isEmpty()) {
+      outbox.append(deliveries);
+      wakeUp.release();
     }
     return deliveries;
   }
@@ -288,8 +292,10 @@ public final class WebhookDispatcher implements AutoCloseable {
   private void flushBacklog() {
     synchronized (backlog) {
       while (!backlog.isEmpty()) {
-        outbox.append(backlog.peekFirst());
+        WebhookEvent event = backlog.peekFirst();
+        List<Delivery> deliveries = queue(event);
         backlog.removeFirst();
+        Observers.quietly(() -> observer.eventProduced(event.type(), deliveries.size()));
         if (backlog.isEmpty()) {
           log.info("webhook events kept in memory are in the outbox now");
         }

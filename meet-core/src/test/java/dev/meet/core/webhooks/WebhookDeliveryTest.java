@@ -311,6 +311,50 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void anEventPublishedWhileTheTargetsAreUnreachableIsQueuedWhenTheyAreBack() {
+    TestReceiver receiver = receiver();
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+    WebhookTargetStore flaky = new WebhookTargetStore() {
+      @Override
+      public List<WebhookTarget> list() {
+        if (down.get()) {
+          throw new WebhookException("targets unreachable (test)");
+        }
+        return store.list();
+      }
+
+      @Override
+      public Optional<WebhookTarget> get(String webhookId) {
+        return store.get(webhookId);
+      }
+
+      @Override
+      public boolean create(WebhookTarget target, int maxTargets) {
+        return store.create(target, maxTargets);
+      }
+
+      @Override
+      public boolean update(WebhookTarget target) {
+        return store.update(target);
+      }
+
+      @Override
+      public boolean delete(String webhookId) {
+        return store.delete(webhookId);
+      }
+    };
+    WebhookDispatcher dispatcher = dispatcher(LocalWebhookOutbox.inMemory(),
+        new WebhookTargets(flaky, receiver.url(), Clock.systemUTC()), fastSettings());
+
+    assertThat(dispatcher.publish(roomEvent("room-1", WebhookEventType.MEETING_STARTED))).isEmpty();
+    assertThat(seen.produced).hasValue(0);
+    down.set(false);
+
+    await().until(() -> receiver.requests().size() == 1);
+    assertThat(seen.produced).hasValue(1);
+  }
+
+  @Test
   void aTestSendSaysWhatTheReceiverAnswered() {
     TestReceiver receiver = receiver().answering(r -> Answer.status(401));
     WebhookDispatcher dispatcher = dispatcherTo(receiver.url());
