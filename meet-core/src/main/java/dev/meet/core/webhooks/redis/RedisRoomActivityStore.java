@@ -45,14 +45,11 @@ public final class RedisRoomActivityStore implements RoomActivityStore {
   /** @param prefix the same prefix as the deployment's {@link RedisWebhookOutbox} */
   public RedisRoomActivityStore(RedissonClient client, String prefix, Duration ttl) {
     this.client = Objects.requireNonNull(client, "client");
-    if (prefix == null || prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
-      throw new IllegalArgumentException("prefix must be non-blank without '{' or '}', was " + prefix);
-    }
     if (ttl == null || ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl must be positive, was " + ttl);
     }
     this.script = client.getScript(StringCodec.INSTANCE);
-    this.prefix = "{" + prefix + "}:room:";
+    this.prefix = HashTag.of(prefix) + "room:";
     this.ttl = ttl;
   }
 

@@ -160,14 +160,11 @@ public final class RedisWebhookOutbox implements WebhookOutbox {
    */
   public RedisWebhookOutbox(RedissonClient client, String prefix, int deliveredHistory) {
     Objects.requireNonNull(client, "client");
-    if (prefix == null || prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
-      throw new IllegalArgumentException("prefix must be non-blank without '{' or '}', was " + prefix);
-    }
     if (deliveredHistory < 0) {
       throw new IllegalArgumentException("deliveredHistory must not be negative, was " + deliveredHistory);
     }
     this.script = client.getScript(StringCodec.INSTANCE);
-    this.base = "{" + prefix + "}:";
+    this.base = HashTag.of(prefix);
     this.deliveredHistory = deliveredHistory;
   }
 

@@ -41,10 +41,7 @@ public final class RedisWebhookTargetStore implements WebhookTargetStore {
   /** @param prefix the same prefix as the deployment's {@link RedisWebhookOutbox} */
   public RedisWebhookTargetStore(RedissonClient client, String prefix) {
     Objects.requireNonNull(client, "client");
-    if (prefix == null || prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
-      throw new IllegalArgumentException("prefix must be non-blank without '{' or '}', was " + prefix);
-    }
-    this.key = "{" + prefix + "}:targets";
+    this.key = HashTag.of(prefix) + "targets";
     this.targets = client.getMap(key, StringCodec.INSTANCE);
     this.script = client.getScript(StringCodec.INSTANCE);
   }
