@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meet.core.Recording;
+import dev.meet.core.RecordingEncoding;
 import dev.meet.core.RecordingId;
 import dev.meet.core.RecordingStatus;
 import java.util.LinkedHashMap;
@@ -27,6 +28,21 @@ class WebhookJsonTest {
     String body = WebhookJson.body(WebhookEventType.RECORDING_ENDED, 1_700_000_013_000L, recording("Room", 12.0));
 
     assertThat(body).contains("\"duration\":12,").doesNotContain("12.0");
+  }
+
+  @Test
+  void aRecordingWithFullEncodingOptionsWritesIntegralKeyFrameIntervalsWithoutAFraction() {
+    RecordingEncoding encoding = RecordingEncoding.of(new RecordingEncoding.Options(
+        new RecordingEncoding.Video(1280, 720, 30, "H264_MAIN", 3000, 4.0, null),
+        new RecordingEncoding.Audio("OPUS", 128, 48000)));
+    Recording base = recording("Room", 12.5);
+    Recording recording = new Recording(base.recordingId(), base.roomId(), "Room", RecordingStatus.ACTIVE, "grid",
+        encoding, null, null, null, null, null, null, null, null);
+
+    String body = WebhookJson.body(WebhookEventType.RECORDING_STARTED, 1L, recording);
+
+    assertThat(body).contains("\"keyFrameInterval\":4}").contains("\"video\":{\"width\":1280,");
+    assertThat(ExternalTool.reserialised("javascript", List.of(body))).containsExactly(body);
   }
 
   @Test
