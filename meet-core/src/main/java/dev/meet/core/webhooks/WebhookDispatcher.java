@@ -22,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
@@ -411,10 +411,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(new Outcome(false, false, null, null, "bad URL: " + e.getMessage()));
     }
-    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-        // Bounds the whole attempt, answer body included (the request timeout covers only the headers).
-        .orTimeout(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .handle((response, failure) -> failure == null ? answered(response) : unanswered(failure));
+    CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+    // Bounds the whole attempt, answer body included (the request timeout covers only the headers). Cancelling the
+    // client's future aborts the exchange and closes its connection; orTimeout would only complete the future and
+    // leave the request open at a receiver that hangs.
+    CompletableFuture.delayedExecutor(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .execute(() -> exchange.cancel(true));
+    return exchange.handle((response, failure) -> failure == null ? answered(response) : unanswered(failure));
   }
 
   private Outcome answered(HttpResponse<Void> response) {
@@ -431,7 +434,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     String error;
-    if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
+    if (cause instanceof CancellationException || cause instanceof HttpTimeoutException) {
       error = "timeout after " + settings.attemptTimeout().toMillis() + " ms";
     } else if (cause instanceof ConnectException) {
       error = "connection refused or unreachable" + (cause.getMessage() == null ? "" : ": " + cause.getMessage());

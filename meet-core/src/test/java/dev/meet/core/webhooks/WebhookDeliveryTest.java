@@ -184,6 +184,44 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void anAttemptWhoseAnswerStallsTimesOutAndClosesItsConnection() throws Exception {
+    CountDownLatch closedByClient = new CountDownLatch(1);
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread stalling = new Thread(() -> {
+        try (java.net.Socket socket = server.accept()) {
+          java.io.InputStream in = socket.getInputStream();
+          String head = "";
+          while (!head.endsWith("\r\n\r\n")) {
+            head += (char) in.read();
+          }
+          java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+              .matcher(head);
+          in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+          // Headers promising a body that never comes: only the attempt timeout can end this.
+          socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".getBytes(
+              java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          while (in.read() != -1) {
+            // read() returns -1 only when the client closes the connection
+          }
+          closedByClient.countDown();
+        } catch (java.io.IOException e) {
+          closedByClient.countDown();
+        }
+      });
+      stalling.setDaemon(true);
+      stalling.start();
+      WebhookDispatcher dispatcher = dispatcherTo("http://127.0.0.1:" + server.getLocalPort() + "/webhook");
+
+      dispatcher.publish(roomEvent("room-1", WebhookEventType.MEETING_STARTED));
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> !seen.retried.isEmpty());
+      assertThat(seen.retried.get(0).lastError()).isEqualTo("timeout after 2000 ms");
+      assertThat(closedByClient.await(5, TimeUnit.SECONDS)).as("the connection was closed by the client").isTrue();
+    }
+  }
+
+  @Test
   void aClientErrorIsNotRetriedButKeptAsFailedAndCanBeRedelivered() {
     TestReceiver receiver = receiver().answering(r -> Answer.status(404));
     WebhookDispatcher dispatcher = dispatcherTo(receiver.url());
