@@ -178,8 +178,8 @@ public class LockCycleBenchmark {
       long commands = counter.commandsExecuted() - commandsBefore;
       counter.close();
       double perAttempt = attempts == 0 ? 0 : (double) commands / attempts;
-      System.out.printf("%n[audit] rejected attempts=%d redisCommands=%d commandsPerAttempt=%.3f%n", attempts,
-          commands, perAttempt);
+      Facts.print("LockCycleBenchmark.rejectedMeetRedisProvider", "attempts", attempts, "redisCommands", commands,
+          "redisCommandsPerAttempt", perAttempt);
       if (attempts > 100 && perAttempt > 1.05) {
         throw new IllegalStateException("a rejected attempt cost " + perAttempt + " Redis commands, not one");
       }
