@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record CollectorRun(boolean ran, int examined, int repaired, @Nullable String error) {
 
-  static CollectorRun skipped() {
+  public static CollectorRun skipped() {
     return new CollectorRun(false, 0, 0, null);
   }
 }

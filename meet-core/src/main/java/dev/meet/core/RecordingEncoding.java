@@ -21,6 +21,12 @@ public final class RecordingEncoding {
 
   public static final RecordingEncoding DEFAULT = preset("H264_720P_30");
 
+  /** The video codecs LiveKit's egress takes. */
+  public static final Set<String> VIDEO_CODECS = Set.of("H264_BASELINE", "H264_MAIN", "H264_HIGH", "VP8");
+
+  /** The audio codecs LiveKit's egress takes. */
+  public static final Set<String> AUDIO_CODECS = Set.of("OPUS", "AAC");
+
   private final @Nullable String preset;
   private final @Nullable Options options;
 
@@ -100,11 +106,11 @@ public final class RecordingEncoding {
       }
       return new Options(
           new Video(integer(video, "width", "encoding.video.width"), integer(video, "height", "encoding.video.height"),
-              integer(video, "framerate", "encoding.video.framerate"), text(video, "codec", "H264_MAIN"),
+              integer(video, "framerate", "encoding.video.framerate"), text(video, "codec", "encoding.video.codec", "H264_MAIN"),
               integer(video, "bitrate", "encoding.video.bitrate"),
               number(video, "keyFrameInterval", "encoding.video.keyFrameInterval", 4),
               optionalInteger(video, "depth", "encoding.video.depth")),
-          new Audio(text(audio, "codec", "OPUS"), integer(audio, "bitrate", "encoding.audio.bitrate"),
+          new Audio(text(audio, "codec", "encoding.audio.codec", "OPUS"), integer(audio, "bitrate", "encoding.audio.bitrate"),
               integer(audio, "frequency", "encoding.audio.frequency")));
     }
   }
@@ -121,7 +127,7 @@ public final class RecordingEncoding {
       if (!(keyFrameInterval > 0)) {
         throw new IllegalArgumentException("encoding.video.keyFrameInterval must be a positive number");
       }
-      Objects.requireNonNull(codec, "encoding.video.codec");
+      oneOf(codec, VIDEO_CODECS, "encoding.video.codec");
       if (depth != null) {
         positive(depth, "encoding.video.depth");
       }
@@ -131,9 +137,16 @@ public final class RecordingEncoding {
   /** Audio options. */
   public record Audio(String codec, int bitrate, int frequency) {
     public Audio {
-      Objects.requireNonNull(codec, "encoding.audio.codec");
+      oneOf(codec, AUDIO_CODECS, "encoding.audio.codec");
       positive(bitrate, "encoding.audio.bitrate");
       positive(frequency, "encoding.audio.frequency");
+    }
+  }
+
+  private static void oneOf(@Nullable String value, Set<String> allowed, String field) {
+    if (value == null || !allowed.contains(value)) {
+      throw new IllegalArgumentException(field + " must be one of " + new java.util.TreeSet<>(allowed) + ", was "
+          + Texts.excerpt(value));
     }
   }
 
@@ -165,8 +178,14 @@ public final class RecordingEncoding {
     return n.doubleValue();
   }
 
-  private static String text(Map<?, ?> map, String key, String fallback) {
+  private static String text(Map<?, ?> map, String key, String field, String fallback) {
     Object value = map.get(key);
-    return value instanceof String s ? s : fallback;
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof String text)) {
+      throw new IllegalArgumentException(field + " must be a string");
+    }
+    return text;
   }
 }

@@ -4,7 +4,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link RecordingManager} call could not be done. The {@link Reason} says why and which HTTP status a web layer
+ * A {@code RecordingManager} call could not be done. The {@link Reason} says why and which HTTP status a web layer
  * answers; the message is written for the client (OpenVidu Meet's wording where it has one).
  */
 public class RecordingException extends RuntimeException {

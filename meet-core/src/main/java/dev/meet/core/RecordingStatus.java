@@ -3,7 +3,6 @@ package dev.meet.core;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
-import livekit.LivekitEgress.EgressStatus;
 
 /** The status of a recording, written in lower case in JSON ({@code starting}, {@code active}, ...). */
 public enum RecordingStatus {
@@ -47,18 +46,5 @@ public enum RecordingStatus {
     }
     throw new IllegalArgumentException("status must be one of starting, active, ending, complete, failed, "
         + "aborted, limit_reached; was '" + value + "'");
-  }
-
-  /** LiveKit's egress status; anything unknown is {@link #FAILED}. */
-  public static RecordingStatus fromEgress(EgressStatus status) {
-    return switch (status) {
-      case EGRESS_STARTING -> STARTING;
-      case EGRESS_ACTIVE -> ACTIVE;
-      case EGRESS_ENDING -> ENDING;
-      case EGRESS_COMPLETE -> COMPLETE;
-      case EGRESS_ABORTED -> ABORTED;
-      case EGRESS_LIMIT_REACHED -> LIMIT_REACHED;
-      default -> FAILED;
-    };
   }
 }

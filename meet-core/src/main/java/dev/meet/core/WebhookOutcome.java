@@ -42,19 +42,19 @@ public record WebhookOutcome(Kind kind, String message) {
     return kind.httpStatus();
   }
 
-  static WebhookOutcome processed(String message) {
+  public static WebhookOutcome processed(String message) {
     return new WebhookOutcome(Kind.PROCESSED, message);
   }
 
-  static WebhookOutcome ignored(String message) {
+  public static WebhookOutcome ignored(String message) {
     return new WebhookOutcome(Kind.IGNORED, message);
   }
 
-  static WebhookOutcome rejected(String message) {
+  public static WebhookOutcome rejected(String message) {
     return new WebhookOutcome(Kind.REJECTED, message);
   }
 
-  static WebhookOutcome retry(String message) {
+  public static WebhookOutcome retry(String message) {
     return new WebhookOutcome(Kind.RETRY, message);
   }
 }

@@ -1,7 +1,7 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.RecordingManager;
 import dev.meet.core.WebhookOutcome;
+import dev.meet.core.engine.RecordingManager;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

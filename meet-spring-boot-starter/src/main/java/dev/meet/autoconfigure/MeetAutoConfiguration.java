@@ -1,8 +1,8 @@
 package dev.meet.autoconfigure;
 
 import dev.meet.core.RecordingListener;
-import dev.meet.core.RecordingManager;
 import dev.meet.core.RecordingObserver;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.events.RecordingEvents;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.livekit.LiveKitRoomPolicy;
@@ -11,8 +11,8 @@ import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.livekit.RoomPolicy;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.RecordingStorage;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -1,6 +1,6 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import java.time.Duration;
 import org.springframework.context.SmartLifecycle;
 

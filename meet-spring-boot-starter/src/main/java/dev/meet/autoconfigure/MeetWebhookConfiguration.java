@@ -1,6 +1,6 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import jakarta.servlet.http.HttpServlet;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -1,16 +1,15 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.testing.WebhookEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.meet.core.CollectorRun;
 import dev.meet.core.RecordingException;
-import dev.meet.core.RecordingManager;
 import dev.meet.core.RecordingObserver;
 import dev.meet.core.StartOptions;
 import dev.meet.core.WebhookOutcome;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.events.RecordingEvents;
 import dev.meet.core.events.inmemory.InMemoryRecordingEvents;
 import dev.meet.core.events.redis.RedisRecordingEvents;
@@ -29,6 +28,7 @@ import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageLayout;
 import dev.meet.core.storage.local.LocalRecordingStorage;
 import dev.meet.core.storage.s3.S3RecordingStorage;
+import dev.meet.core.testing.WebhookEndpoint;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import dev.meet.testkit.livekit.LiveKitEmulatorExtension;
 import dev.meet.testkit.redis.RedisServer;

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingException;
-import dev.meet.core.RecordingManager;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.testkit.livekit.LiveKitEmulator;

@@ -1,17 +1,17 @@
 package dev.meet.autoconfigure;
 
-import dev.meet.core.testing.WebhookEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meet.autoconfigure.app.TestApplication;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingId;
-import dev.meet.core.RecordingManager;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.MediaContent;
+import dev.meet.core.testing.WebhookEndpoint;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import dev.meet.testkit.livekit.WebhookDelivery;
 import dev.meet.testkit.livekit.WebhookTokenFault;

@@ -2,7 +2,6 @@ package dev.meet.core.livekit;
 
 import dev.meet.core.livekit.RoomCheck.Rejection;
 import java.util.Objects;
-import livekit.LivekitModels.ParticipantInfo;
 
 /**
  * The default {@link RoomPolicy}: LiveKit must know the room, and someone must be in it.
@@ -31,7 +30,7 @@ public final class LiveKitRoomPolicy implements RoomPolicy {
       return RoomCheck.rejected(Rejection.ROOM_NOT_FOUND, "Room '" + roomId + "' does not exist");
     }
     boolean anyoneThere = livekit.listParticipants(roomId).stream()
-        .anyMatch(participant -> participant.getKind() != ParticipantInfo.Kind.EGRESS);
+        .anyMatch(participant -> !participant.recorder());
     if (!anyoneThere) {
       return RoomCheck.rejected(Rejection.NO_PARTICIPANTS, "Room '" + roomId + "' has no participants");
     }

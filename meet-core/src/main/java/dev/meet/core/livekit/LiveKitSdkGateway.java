@@ -1,5 +1,7 @@
 package dev.meet.core.livekit;
 
+import dev.meet.core.RecordingEncoding;
+import dev.meet.core.storage.MediaTarget;
 import io.livekit.server.EgressServiceClient;
 import io.livekit.server.RoomServiceClient;
 import java.io.IOException;
@@ -8,10 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import livekit.LivekitEgress.EgressInfo;
-import livekit.LivekitEgress.EncodedFileOutput;
 import livekit.LivekitModels.ParticipantInfo;
-import livekit.LivekitModels.Room;
 import okhttp3.OkHttpClient;
 import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>{@code
  * LiveKitGateway livekit = new LiveKitSdkGateway(new LiveKitSettings("wss://livekit.example.com", key, secret));
- * Optional<Room> room = livekit.findRoom("daily-standup");
+ * Optional<LiveKitRoom> room = livekit.findRoom("daily-standup");
  * }</pre>
  *
  * <p>Thread-safe. {@link #close()} releases the HTTP connections.
@@ -76,35 +75,37 @@ public final class LiveKitSdkGateway implements LiveKitGateway, AutoCloseable {
   }
 
   @Override
-  public EgressInfo startRoomComposite(String roomName, EncodedFileOutput file, @Nullable String layout,
-      EncodingChoice encoding) {
+  public EgressState startRoomComposite(String roomName, MediaTarget target, @Nullable String layout,
+      RecordingEncoding encoding) {
     Objects.requireNonNull(roomName, "roomName");
-    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(target, "target");
     Objects.requireNonNull(encoding, "encoding");
     // This overload takes the preset and the advanced options as nullable siblings; the request's oneof keeps the
     // one given. An empty layout is LiveKit's default layout.
-    EgressInfo info = execute("StartRoomCompositeEgress", egress.startRoomCompositeEgress(roomName, file,
-        layout == null ? "" : layout, encoding.preset(), encoding.advanced()));
-    log.debug("LiveKit egress started roomId={} egressId={} status={}", roomName, info.getEgressId(),
-        info.getStatus());
-    return info;
+    EgressState state = EgressProtos.state(execute("StartRoomCompositeEgress", egress.startRoomCompositeEgress(
+        roomName, EgressProtos.fileOutput(target), layout == null ? "" : layout, EgressProtos.preset(encoding),
+        EgressProtos.advanced(encoding))));
+    log.debug("LiveKit egress started roomId={} egressId={} status={}", roomName, state.egressId(),
+        state.status().value());
+    return state;
   }
 
   @Override
-  public EgressInfo stopEgress(String egressId) {
+  public EgressState stopEgress(String egressId) {
     Objects.requireNonNull(egressId, "egressId");
-    EgressInfo info = execute("StopEgress", egress.stopEgress(egressId));
-    log.debug("LiveKit egress stop requested egressId={} status={}", egressId, info.getStatus());
-    return info;
+    EgressState state = EgressProtos.state(execute("StopEgress", egress.stopEgress(egressId)));
+    log.debug("LiveKit egress stop requested egressId={} status={}", egressId, state.status().value());
+    return state;
   }
 
   @Override
-  public Optional<EgressInfo> findEgress(String egressId) {
+  public Optional<EgressState> findEgress(String egressId) {
     Objects.requireNonNull(egressId, "egressId");
     try {
       return execute("ListEgress", egress.listEgress(null, egressId, null)).stream()
           .filter(info -> info.getEgressId().equals(egressId))
-          .findFirst();
+          .findFirst()
+          .map(EgressProtos::state);
     } catch (LiveKitException e) {
       if (e.isNotFound()) {
         return Optional.empty();
@@ -114,15 +115,16 @@ public final class LiveKitSdkGateway implements LiveKitGateway, AutoCloseable {
   }
 
   @Override
-  public List<EgressInfo> listActiveEgress() {
-    return List.copyOf(execute("ListEgress", egress.listEgress(null, null, true)));
+  public List<EgressState> listActiveEgress() {
+    return execute("ListEgress", egress.listEgress(null, null, true)).stream().map(EgressProtos::state).toList();
   }
 
   @Override
-  public List<EgressInfo> listEgress(String roomName) {
+  public List<EgressState> listEgress(String roomName) {
     Objects.requireNonNull(roomName, "roomName");
     try {
-      return List.copyOf(execute("ListEgress", egress.listEgress(roomName, null, null)));
+      return execute("ListEgress", egress.listEgress(roomName, null, null)).stream().map(EgressProtos::state)
+          .toList();
     } catch (LiveKitException e) {
       if (e.isNotFound()) {
         return List.of();
@@ -132,23 +134,26 @@ public final class LiveKitSdkGateway implements LiveKitGateway, AutoCloseable {
   }
 
   @Override
-  public List<Room> listRooms() {
-    return List.copyOf(execute("ListRooms", rooms.listRooms()));
+  public List<LiveKitRoom> listRooms() {
+    return execute("ListRooms", rooms.listRooms()).stream().map(room -> new LiveKitRoom(room.getName())).toList();
   }
 
   @Override
-  public Optional<Room> findRoom(String roomName) {
+  public Optional<LiveKitRoom> findRoom(String roomName) {
     Objects.requireNonNull(roomName, "roomName");
     return execute("ListRooms", rooms.listRooms(List.of(roomName))).stream()
         .filter(room -> room.getName().equals(roomName))
-        .findFirst();
+        .findFirst()
+        .map(room -> new LiveKitRoom(room.getName()));
   }
 
   @Override
-  public List<ParticipantInfo> listParticipants(String roomName) {
+  public List<LiveKitParticipant> listParticipants(String roomName) {
     Objects.requireNonNull(roomName, "roomName");
     try {
-      return List.copyOf(execute("ListParticipants", rooms.listParticipants(roomName)));
+      return execute("ListParticipants", rooms.listParticipants(roomName)).stream()
+          .map(p -> new LiveKitParticipant(p.getIdentity(), p.getKind() == ParticipantInfo.Kind.EGRESS))
+          .toList();
     } catch (LiveKitException e) {
       if (e.isNotFound()) {
         return List.of();

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What an active lock holds: the attempt that took it, bound to its egress once LiveKit returned one, and who took it
- * when. Locks are compared by their exact encoded value (fencing): a release names the value it releases, so a late
+ * when. Locks are compared by their exact stored value (fencing): a release names the value it releases, so a late
  * {@code egress_ended} of an old egress never frees a newer recording's lock.
  *
  * @param token a random token naming the start attempt
@@ -18,7 +18,6 @@ import org.jspecify.annotations.Nullable;
 public record LockValue(String token, @Nullable String egressId, String instanceId, Instant acquiredAt) {
 
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-  private static final String SEPARATOR = "|";
 
   public LockValue {
     requireSafe(token, "token");
@@ -39,29 +38,5 @@ public record LockValue(String token, @Nullable String egressId, String instance
   /** The same attempt, bound to its egress. */
   public LockValue boundTo(String egress) {
     return new LockValue(token, egress, instanceId, acquiredAt);
-  }
-
-  /** {@code token|egressId|instanceId|acquiredAtMillis}, the exact string stored and compared. */
-  public String encode() {
-    return token + SEPARATOR + (egressId == null ? "" : egressId) + SEPARATOR + instanceId + SEPARATOR
-        + acquiredAt.toEpochMilli();
-  }
-
-  /**
-   * Decodes {@link #encode()}'s form.
-   *
-   * @throws IllegalArgumentException when the text is not a lock value
-   */
-  public static LockValue decode(String encoded) {
-    String[] parts = encoded.split(Pattern.quote(SEPARATOR), -1);
-    if (parts.length != 4) {
-      throw new IllegalArgumentException("not a lock value: " + encoded);
-    }
-    try {
-      return new LockValue(parts[0], parts[1].isEmpty() ? null : parts[1], parts[2],
-          Instant.ofEpochMilli(Long.parseLong(parts[3])));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a lock value: " + encoded, e);
-    }
   }
 }

@@ -1,9 +1,9 @@
 package dev.meet.core.example;
 
 import dev.meet.core.Recording;
-import dev.meet.core.RecordingManager;
 import dev.meet.core.StartOptions;
 import dev.meet.core.WebhookOutcome;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.livekit.LiveKitSettings;
 import java.nio.file.Path;
 

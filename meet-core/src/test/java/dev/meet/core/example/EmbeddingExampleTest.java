@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.meet.core.RecordingManager;
 import dev.meet.core.RecordingStatus;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

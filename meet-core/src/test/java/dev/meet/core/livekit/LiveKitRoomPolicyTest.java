@@ -3,16 +3,14 @@ package dev.meet.core.livekit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meet.core.RecordingEncoding;
 import dev.meet.core.livekit.RoomCheck.Rejection;
+import dev.meet.core.storage.MediaTarget;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import dev.meet.testkit.livekit.LiveKitEmulatorExtension;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import livekit.LivekitEgress.EgressInfo;
-import livekit.LivekitEgress.EncodedFileOutput;
-import livekit.LivekitModels.ParticipantInfo;
-import livekit.LivekitModels.Room;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,8 +98,7 @@ class LiveKitRoomPolicyTest {
   @Test
   void aRoomWhoseOnlyParticipantIsAnEgressRecorderIsRejectedForHavingNoParticipants() {
     // The emulator does not model recorder participants, so this one case uses a gateway stub.
-    ParticipantInfo recorder = ParticipantInfo.newBuilder()
-        .setIdentity("EG_recorder").setKind(ParticipantInfo.Kind.EGRESS).build();
+    LiveKitParticipant recorder = new LiveKitParticipant("EG_recorder", true);
     LiveKitRoomPolicy onlyRecorder = new LiveKitRoomPolicy(new RoomWith(List.of(recorder)));
 
     assertThat(onlyRecorder.check("room-1").rejection()).isEqualTo(Rejection.NO_PARTICIPANTS);
@@ -109,56 +106,54 @@ class LiveKitRoomPolicyTest {
 
   @Test
   void aRoomWithAPersonBesidesTheRecorderMayBeRecorded() {
-    ParticipantInfo recorder = ParticipantInfo.newBuilder()
-        .setIdentity("EG_recorder").setKind(ParticipantInfo.Kind.EGRESS).build();
-    ParticipantInfo person = ParticipantInfo.newBuilder()
-        .setIdentity("alice").setKind(ParticipantInfo.Kind.STANDARD).build();
+    LiveKitParticipant recorder = new LiveKitParticipant("EG_recorder", true);
+    LiveKitParticipant person = new LiveKitParticipant("alice", false);
     LiveKitRoomPolicy policyWithPerson = new LiveKitRoomPolicy(new RoomWith(List.of(recorder, person)));
 
     assertThat(policyWithPerson.check("room-1").isAllowed()).isTrue();
   }
 
   /** A LiveKit that knows one room, with these participants, and nothing else. */
-  private record RoomWith(List<ParticipantInfo> participants) implements LiveKitGateway {
+  private record RoomWith(List<LiveKitParticipant> participants) implements LiveKitGateway {
 
     @Override
-    public Optional<Room> findRoom(String roomName) {
-      return Optional.of(Room.newBuilder().setName(roomName).build());
+    public Optional<LiveKitRoom> findRoom(String roomName) {
+      return Optional.of(new LiveKitRoom(roomName));
     }
 
     @Override
-    public List<ParticipantInfo> listParticipants(String roomName) {
+    public List<LiveKitParticipant> listParticipants(String roomName) {
       return participants;
     }
 
     @Override
-    public EgressInfo startRoomComposite(String roomName, EncodedFileOutput file, @Nullable String layout,
-        EncodingChoice encoding) {
+    public EgressState startRoomComposite(String roomName, MediaTarget target, @Nullable String layout,
+        RecordingEncoding encoding) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public EgressInfo stopEgress(String egressId) {
+    public EgressState stopEgress(String egressId) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public Optional<EgressInfo> findEgress(String egressId) {
+    public Optional<EgressState> findEgress(String egressId) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public List<EgressInfo> listActiveEgress() {
+    public List<EgressState> listActiveEgress() {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public List<EgressInfo> listEgress(String roomName) {
+    public List<EgressState> listEgress(String roomName) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public List<Room> listRooms() {
+    public List<LiveKitRoom> listRooms() {
       throw new UnsupportedOperationException();
     }
   }

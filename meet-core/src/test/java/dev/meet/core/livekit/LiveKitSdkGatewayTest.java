@@ -3,9 +3,12 @@ package dev.meet.core.livekit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.meet.core.RecordingEncoding;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.storage.MediaTarget;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import dev.meet.testkit.livekit.LiveKitEmulatorExtension;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,13 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import livekit.LivekitEgress.EgressInfo;
 import livekit.LivekitEgress.EgressStatus;
-import livekit.LivekitEgress.EncodedFileOutput;
-import livekit.LivekitEgress.EncodedFileType;
-import livekit.LivekitEgress.EncodingOptions;
 import livekit.LivekitEgress.EncodingOptionsPreset;
-import livekit.LivekitModels.Room;
+import livekit.LivekitEgress.RoomCompositeEgressRequest;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,11 +54,8 @@ class LiveKitSdkGatewayTest {
     return "gateway-room-" + ROOMS.incrementAndGet() + "-" + System.nanoTime();
   }
 
-  private static EncodedFileOutput file(String room) {
-    return EncodedFileOutput.newBuilder()
-        .setFileType(EncodedFileType.MP4)
-        .setFilepath("openvidu-meet/recordings/" + room + "/" + room + "--0123456789")
-        .build();
+  private static MediaTarget file(String room) {
+    return new MediaTarget("openvidu-meet/recordings/" + room + "/" + room + "--0123456789", null);
   }
 
   private String roomWithParticipant() {
@@ -68,9 +64,13 @@ class LiveKitSdkGatewayTest {
     return room;
   }
 
-  private EgressInfo startIn(String room) {
-    return gateway.startRoomComposite(room, file(room), "grid",
-        LiveKitGateway.EncodingChoice.preset(EncodingOptionsPreset.H264_720P_30));
+  private EgressState startIn(String room) {
+    return gateway.startRoomComposite(room, file(room), "grid", RecordingEncoding.preset("H264_720P_30"));
+  }
+
+  /** The request LiveKit received for an egress. */
+  private RoomCompositeEgressRequest requestOf(EgressState egress) {
+    return emulator.egress(egress.egressId()).orElseThrow().getRoomComposite();
   }
 
   // ------------------------------------------------------------------ start
@@ -79,37 +79,38 @@ class LiveKitSdkGatewayTest {
   void startingAnEgressReturnsItStartingWithTheRequestedPresetAndLayout() {
     String room = roomWithParticipant();
 
-    EgressInfo egress = startIn(room);
+    EgressState egress = startIn(room);
 
-    assertThat(egress.getEgressId()).startsWith("EG_");
-    assertThat(egress.getStatus()).isEqualTo(EgressStatus.EGRESS_STARTING);
-    assertThat(egress.getRoomName()).isEqualTo(room);
-    assertThat(egress.getRoomComposite().getLayout()).isEqualTo("grid");
-    assertThat(egress.getRoomComposite().getPreset()).isEqualTo(EncodingOptionsPreset.H264_720P_30);
-    assertThat(emulator.egress(egress.getEgressId())).isPresent();
+    assertThat(egress.egressId()).startsWith("EG_");
+    assertThat(egress.status()).isEqualTo(RecordingStatus.STARTING);
+    assertThat(egress.roomName()).isEqualTo(room);
+    assertThat(egress.layout()).isEqualTo("grid");
+    assertThat(egress.preset()).isEqualTo("H264_720P_30");
+    assertThat(requestOf(egress).getPreset()).isEqualTo(EncodingOptionsPreset.H264_720P_30);
   }
 
   @Test
   void startingWithAdvancedEncodingOptionsSendsThemInsteadOfAPreset() {
     String room = roomWithParticipant();
-    EncodingOptions advanced = EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(15).build();
+    RecordingEncoding advanced = RecordingEncoding.of(new RecordingEncoding.Options(
+        new RecordingEncoding.Video(640, 360, 15, "H264_MAIN", 1200, 4, null),
+        new RecordingEncoding.Audio("OPUS", 64, 48000)));
 
-    EgressInfo egress = gateway.startRoomComposite(room, file(room), null,
-        LiveKitGateway.EncodingChoice.advanced(advanced));
+    EgressState egress = gateway.startRoomComposite(room, file(room), null, advanced);
 
-    assertThat(egress.getRoomComposite().hasAdvanced()).isTrue();
-    assertThat(egress.getRoomComposite().getAdvanced().getWidth()).isEqualTo(640);
-    assertThat(egress.getRoomComposite().getAdvanced().getFramerate()).isEqualTo(15);
+    assertThat(requestOf(egress).hasAdvanced()).isTrue();
+    assertThat(requestOf(egress).getAdvanced().getWidth()).isEqualTo(640);
+    assertThat(requestOf(egress).getAdvanced().getFramerate()).isEqualTo(15);
   }
 
   @Test
   void startingWithoutALayoutLeavesTheLayoutToLiveKit() {
     String room = roomWithParticipant();
 
-    EgressInfo egress = gateway.startRoomComposite(room, file(room), null,
-        LiveKitGateway.EncodingChoice.preset(EncodingOptionsPreset.H264_720P_30));
+    EgressState egress = gateway.startRoomComposite(room, file(room), null, RecordingEncoding.DEFAULT);
 
-    assertThat(egress.getRoomComposite().getLayout()).isEmpty();
+    assertThat(requestOf(egress).getLayout()).isEmpty();
+    assertThat(egress.layout()).isNull();
   }
 
   @Test
@@ -145,13 +146,13 @@ class LiveKitSdkGatewayTest {
   @Test
   void stoppingAnActiveEgressReturnsItEnding() {
     String room = roomWithParticipant();
-    String egressId = startIn(room).getEgressId();
+    String egressId = startIn(room).egressId();
     emulator.forceEgressStatus(egressId, EgressStatus.EGRESS_ACTIVE);
 
-    EgressInfo stopped = gateway.stopEgress(egressId);
+    EgressState stopped = gateway.stopEgress(egressId);
 
-    assertThat(stopped.getEgressId()).isEqualTo(egressId);
-    assertThat(stopped.getStatus()).isEqualTo(EgressStatus.EGRESS_ENDING);
+    assertThat(stopped.egressId()).isEqualTo(egressId);
+    assertThat(stopped.status()).isEqualTo(RecordingStatus.ENDING);
   }
 
   @Test
@@ -164,7 +165,7 @@ class LiveKitSdkGatewayTest {
   @Test
   void stoppingAnEndedEgressFailsWithLiveKitsPreconditionError() {
     String room = roomWithParticipant();
-    String egressId = startIn(room).getEgressId();
+    String egressId = startIn(room).egressId();
     emulator.forceEgressStatus(egressId, EgressStatus.EGRESS_FAILED);
 
     assertThatThrownBy(() -> gateway.stopEgress(egressId))
@@ -178,7 +179,7 @@ class LiveKitSdkGatewayTest {
   @Test
   void stoppingWhenLiveKitHasNoAnswerKeepsItsMessage() {
     String room = roomWithParticipant();
-    String egressId = startIn(room).getEgressId();
+    String egressId = startIn(room).egressId();
     emulator.faults().stopEgressUnavailable(true);
 
     assertThatThrownBy(() -> gateway.stopEgress(egressId))
@@ -194,10 +195,10 @@ class LiveKitSdkGatewayTest {
   @Test
   void findingAKnownEgressReturnsIt() {
     String room = roomWithParticipant();
-    String egressId = startIn(room).getEgressId();
+    String egressId = startIn(room).egressId();
 
     assertThat(gateway.findEgress(egressId))
-        .hasValueSatisfying(info -> assertThat(info.getRoomName()).isEqualTo(room));
+        .hasValueSatisfying(info -> assertThat(info.roomName()).isEqualTo(room));
   }
 
   @Test
@@ -208,11 +209,11 @@ class LiveKitSdkGatewayTest {
   @Test
   void listingActiveEgressReturnsOnlyThoseInProgress() {
     String room = roomWithParticipant();
-    String running = startIn(room).getEgressId();
-    String ended = startIn(room).getEgressId();
+    String running = startIn(room).egressId();
+    String ended = startIn(room).egressId();
     emulator.forceEgressStatus(ended, EgressStatus.EGRESS_FAILED);
 
-    List<String> active = gateway.listActiveEgress().stream().map(EgressInfo::getEgressId).toList();
+    List<String> active = gateway.listActiveEgress().stream().map(EgressState::egressId).toList();
 
     assertThat(active).contains(running).doesNotContain(ended);
   }
@@ -221,12 +222,12 @@ class LiveKitSdkGatewayTest {
   void listingTheEgressOfARoomReturnsAllOfItsEgressesAndNoOthers() {
     String room = roomWithParticipant();
     String other = roomWithParticipant();
-    String running = startIn(room).getEgressId();
-    String ended = startIn(room).getEgressId();
+    String running = startIn(room).egressId();
+    String ended = startIn(room).egressId();
     emulator.forceEgressStatus(ended, EgressStatus.EGRESS_FAILED);
-    String elsewhere = startIn(other).getEgressId();
+    String elsewhere = startIn(other).egressId();
 
-    List<String> listed = gateway.listEgress(room).stream().map(EgressInfo::getEgressId).toList();
+    List<String> listed = gateway.listEgress(room).stream().map(EgressState::egressId).toList();
 
     assertThat(listed).containsExactlyInAnyOrder(running, ended).doesNotContain(elsewhere);
   }
@@ -244,7 +245,7 @@ class LiveKitSdkGatewayTest {
     String second = roomWithParticipant();
     emulator.createRoom(first);
 
-    assertThat(gateway.listRooms()).extracting(Room::getName).contains(first, second);
+    assertThat(gateway.listRooms()).extracting(LiveKitRoom::name).contains(first, second);
   }
 
   @Test
@@ -252,8 +253,7 @@ class LiveKitSdkGatewayTest {
     String room = roomWithParticipant();
 
     assertThat(gateway.findRoom(room)).hasValueSatisfying(found -> {
-      assertThat(found.getName()).isEqualTo(room);
-      assertThat(found.getSid()).startsWith("RM_");
+      assertThat(found.name()).isEqualTo(room);
     });
   }
 
@@ -269,7 +269,7 @@ class LiveKitSdkGatewayTest {
     String room = roomWithParticipant();
     emulator.addParticipant(room, "bob", false);
 
-    assertThat(gateway.listParticipants(room)).extracting(p -> p.getIdentity())
+    assertThat(gateway.listParticipants(room)).extracting(LiveKitParticipant::identity)
         .containsExactlyInAnyOrder("alice", "bob");
   }
 

@@ -10,8 +10,10 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpServer;
+import dev.meet.core.RecordingEncoding;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.livekit.WebhookRejectedException.Reason;
+import dev.meet.core.storage.MediaTarget;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import dev.meet.testkit.livekit.WebhookTokenFault;
 import java.io.IOException;
@@ -134,16 +136,16 @@ class LiveKitWebhookVerifierTest {
   void anEgressWebhookLiveKitSentCarriesTheEgress() {
     String room = newRoom();
     emulator.addParticipant(room, "alice", true);
-    EgressInfo started;
+    EgressState started;
     try (LiveKitSdkGateway gateway = new LiveKitSdkGateway(new LiveKitSettings(emulator.url(), KEY, SECRET))) {
-      started = gateway.startRoomComposite(room, EncodedFileOutput.newBuilder().setFilepath(room + "/file").build(),
-          null, LiveKitGateway.EncodingChoice.preset(EncodingOptionsPreset.H264_720P_30));
+      started = gateway.startRoomComposite(room, new MediaTarget(room + "/file", null), null,
+          RecordingEncoding.DEFAULT);
     }
     Delivery delivery = awaitDelivery(room, "egress_started");
 
     WebhookEvent event = verifier.verify(delivery.body(), delivery.authorization());
 
-    assertThat(event.getEgressInfo().getEgressId()).isEqualTo(started.getEgressId());
+    assertThat(event.getEgressInfo().getEgressId()).isEqualTo(started.egressId());
     assertThat(event.getEgressInfo().getStatus()).isEqualTo(EgressStatus.EGRESS_STARTING);
   }
 
@@ -345,7 +347,7 @@ class LiveKitWebhookVerifierTest {
 
     assertThat(event.getEgressInfo().getStatus()).isEqualTo(EgressStatus.UNRECOGNIZED);
     assertThat(event.getEgressInfo().getEgressId()).isEqualTo("EG_future");
-    assertThat(RecordingStatus.fromEgress(event.getEgressInfo().getStatus())).isEqualTo(RecordingStatus.FAILED);
+    assertThat(EgressProtos.status(event.getEgressInfo().getStatus())).isEqualTo(RecordingStatus.FAILED);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.meet.core.testing;
 
 import dev.meet.core.RecordingListener;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.events.redis.RedisRecordingEvents;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.lock.RecordingLockProvider;

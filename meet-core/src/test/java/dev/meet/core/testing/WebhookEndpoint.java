@@ -1,8 +1,8 @@
 package dev.meet.core.testing;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.meet.core.RecordingManager;
 import dev.meet.core.WebhookOutcome;
+import dev.meet.core.engine.RecordingManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -5,6 +5,7 @@ import dev.meet.core.lock.LockScan;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.lock.RoomLock;
+import dev.meet.core.support.LockValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -211,7 +212,7 @@ public final class InMemoryRecordingLockProvider implements RecordingLockProvide
   private record Entry(LockValue value, Instant expiresAt) {
     /** Fencing compares the exact stored form, as the Redis provider does. */
     boolean holds(LockValue expected) {
-      return value.encode().equals(expected.encode());
+      return LockValues.encode(value).equals(LockValues.encode(expected));
     }
   }
 

@@ -6,6 +6,7 @@ import dev.meet.core.lock.LockScan;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.lock.RoomLock;
+import dev.meet.core.support.LockValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The active-recording locks in Redis, shared by every instance, through Redisson.
  *
- * <p>Each lock is a plain string key {@code {prefix}room:{roomId}} holding {@link LockValue#encode()}, with a
+ * <p>Each lock is a plain string key {@code {prefix}room:{roomId}} holding {@link LockValues#encode}, with a
  * millisecond TTL. It is deliberately not a Redisson {@code RLock}: those belong to one client and thread, while a
  * recording's lock must be releasable by whichever instance receives its {@code egress_ended}. Fencing compares the
  * exact stored string, so a late release naming an old egress never frees a newer recording's lock.
@@ -139,7 +140,7 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
     Objects.requireNonNull(value, "value");
     long ttlMillis = ttlMillis(ttl);
     return redis("acquire the lock of room " + roomId,
-        () -> bucket(key).setIfAbsent(value.encode(), Duration.ofMillis(ttlMillis)));
+        () -> bucket(key).setIfAbsent(LockValues.encode(value), Duration.ofMillis(ttlMillis)));
   }
 
   /** One script: {@code GET}, then {@code SET key next KEEPTTL} if it held {@code expected}. */
@@ -150,7 +151,7 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
     Objects.requireNonNull(next, "next");
     Boolean replaced = redis("replace the lock of room " + roomId,
         () -> script().eval(RScript.Mode.READ_WRITE, REPLACE_SCRIPT, RScript.ReturnType.BOOLEAN,
-            List.of(key), expected.encode(), next.encode()));
+            List.of(key), LockValues.encode(expected), LockValues.encode(next)));
     return Boolean.TRUE.equals(replaced);
   }
 
@@ -160,7 +161,7 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
     String key = roomKey(roomId);
     Objects.requireNonNull(expected, "expected");
     return redis("release the lock of room " + roomId,
-        () -> bucket(key).compareAndSet(expected.encode(), null));
+        () -> bucket(key).compareAndSet(LockValues.encode(expected), null));
   }
 
   /** {@code GET key}. */
@@ -172,7 +173,7 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
       return Optional.empty();
     }
     try {
-      return Optional.of(LockValue.decode(stored));
+      return Optional.of(LockValues.decode(stored));
     } catch (IllegalArgumentException e) {
       throw new LockException("Redis holds something other than a lock value for room " + roomId
           + " (key under " + roomPrefix + ")", e);
@@ -211,7 +212,7 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
         continue;
       }
       try {
-        locks.add(new RoomLock(roomId, LockValue.decode(String.valueOf(reply.get(i + 1)))));
+        locks.add(new RoomLock(roomId, LockValues.decode(String.valueOf(reply.get(i + 1)))));
       } catch (IllegalArgumentException e) {
         LOG.warn("Skipping a key under the lock prefix: reason=\"not a lock value\" key={}", printable(key));
       }

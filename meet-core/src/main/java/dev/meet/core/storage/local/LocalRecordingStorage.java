@@ -1,12 +1,12 @@
 package dev.meet.core.storage.local;
 
+import com.google.common.io.ByteStreams;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingId;
 import dev.meet.core.storage.ByteRange;
 import dev.meet.core.storage.MediaContent;
 import dev.meet.core.storage.MediaTarget;
 import dev.meet.core.storage.RangeNotSatisfiableException;
-import dev.meet.core.storage.RecordingJson;
 import dev.meet.core.storage.RecordingMetadata;
 import dev.meet.core.storage.RecordingPage;
 import dev.meet.core.storage.RecordingQuery;
@@ -15,6 +15,7 @@ import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StorageLayout;
 import dev.meet.core.storage.StoredRecording;
+import dev.meet.core.support.RecordingJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -266,7 +267,7 @@ public final class LocalRecordingStorage implements RecordingStorage {
         last = resolved[1];
       }
       channel.position(first);
-      InputStream stream = new BoundedInputStream(Channels.newInputStream(channel), last - first + 1);
+      InputStream stream = ByteStreams.limit(Channels.newInputStream(channel), last - first + 1);
       MediaContent content = new MediaContent(stream, first, last, size);
       handedOver = true;
       return Optional.of(content);
@@ -473,63 +474,6 @@ public final class LocalRecordingStorage implements RecordingStorage {
       channel.close();
     } catch (IOException e) {
       LOG.debug("Could not close a media file: {}", e.toString());
-    }
-  }
-
-  /** Reads at most {@code remaining} bytes of the underlying stream: the end of the requested range. */
-  private static final class BoundedInputStream extends InputStream {
-
-    private final InputStream in;
-    private long remaining;
-
-    BoundedInputStream(InputStream in, long length) {
-      this.in = in;
-      this.remaining = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      Objects.checkFromIndexSize(offset, length, buffer.length);
-      if (length == 0) {
-        return 0;
-      }
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(buffer, offset, (int) Math.min(length, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long skipped = in.skip(Math.min(Math.max(n, 0), remaining));
-      remaining -= skipped;
-      return skipped;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return (int) Math.min(in.available(), remaining);
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.meet.core.lock.redis;
 
-import dev.meet.core.testing.TestRedisson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +9,8 @@ import dev.meet.core.lock.LockException;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.lock.RoomLock;
+import dev.meet.core.support.LockValues;
+import dev.meet.core.testing.TestRedisson;
 import dev.meet.testkit.redis.RedisServer;
 import dev.meet.testkit.redis.RedisServerExtension;
 import java.time.Duration;
@@ -82,7 +83,7 @@ class RedisRecordingLockProviderTest extends AbstractRecordingLockProviderContra
     try {
       defaults.tryAcquire(room, value("token-1"), Duration.ofMinutes(1));
 
-      assertThat(stored("meet:lock:room:" + room)).isEqualTo(value("token-1").encode());
+      assertThat(stored("meet:lock:room:" + room)).isEqualTo(LockValues.encode(value("token-1")));
     } finally {
       defaults.release(room, value("token-1"));
     }
@@ -150,7 +151,7 @@ class RedisRecordingLockProviderTest extends AbstractRecordingLockProviderContra
   @Test
   void scanSkipsForeignKeysUnderThePrefixWhileGetReportsThem() {
     client.getBucket(prefix + "room:garbage", StringCodec.INSTANCE).set("not a lock value");
-    client.getBucket(prefix + "room:bad--id", StringCodec.INSTANCE).set(value("token-x").encode());
+    client.getBucket(prefix + "room:bad--id", StringCodec.INSTANCE).set(LockValues.encode(value("token-x")));
     client.getMap(prefix + "room:a-hash", StringCodec.INSTANCE).put("field", "value");
     provider.tryAcquire("room-1", value("token-1"), Duration.ofMinutes(1));
 

@@ -1,4 +1,4 @@
-package dev.meet.core.storage;
+package dev.meet.core.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,9 @@ import dev.meet.core.Recording;
 import dev.meet.core.RecordingEncoding;
 import dev.meet.core.RecordingId;
 import dev.meet.core.RecordingStatus;
+import dev.meet.core.storage.RecordingMetadata;
+import dev.meet.core.storage.RecordingSecrets;
+import dev.meet.core.storage.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,10 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
+import dev.meet.core.CollectorRun;
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.livekit.EgressState;
 import dev.meet.core.livekit.LiveKitException;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.lock.LockException;
@@ -14,7 +19,6 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import livekit.LivekitEgress.EgressInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +59,8 @@ final class RecordingReconciler {
     int repaired = 0;
     try {
       Set<String> inProgress = new HashSet<>();
-      for (EgressInfo egress : liveKit.listActiveEgress()) {
-        inProgress.add(egress.getEgressId());
+      for (EgressState egress : liveKit.listActiveEgress()) {
+        inProgress.add(egress.egressId());
       }
       long cutoffMillis = clock.millis() - grace.toMillis();
       // One pass over the recordings (each page read once), not one per in-progress status.
@@ -90,9 +94,9 @@ final class RecordingReconciler {
 
   /** Asks LiveKit about one stale candidate (it may have started after the active list was read). */
   private boolean reconcile(RecordingId id, Recording recording, long cutoffMillis) {
-    Optional<EgressInfo> egress = liveKit.findEgress(id.egressId());
+    Optional<EgressState> egress = liveKit.findEgress(id.egressId());
     if (egress.isPresent()) {
-      RecordingStatus real = RecordingStatus.fromEgress(egress.get().getStatus());
+      RecordingStatus real = egress.get().status();
       if (!real.isTerminal()) {
         return false;
       }

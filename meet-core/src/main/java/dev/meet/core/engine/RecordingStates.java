@@ -1,5 +1,10 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingListener;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.livekit.EgressState;
 import dev.meet.core.storage.RecordingMetadata;
 import dev.meet.core.storage.RecordingSecrets;
 import dev.meet.core.storage.RecordingStorage;
@@ -7,7 +12,6 @@ import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StoredRecording;
 import java.util.List;
 import java.util.Optional;
-import livekit.LivekitEgress.EgressInfo;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +49,8 @@ final class RecordingStates {
    *
    * @throws StorageException when storage fails (the caller answers "retry")
    */
-  Applied applyEgress(RecordingId id, EgressInfo info) {
-    long updatedAt = Math.max(0, info.getUpdatedAt());
+  Applied applyEgress(RecordingId id, EgressState info) {
+    long updatedAt = info.updatedAt();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<StoredRecording> current = storage.find(id);
       if (current.isEmpty()) {
@@ -59,7 +63,7 @@ final class RecordingStates {
       }
       StoredRecording stored = current.get();
       Recording old = stored.recording();
-      RecordingStatus next = RecordingStatus.fromEgress(info.getStatus());
+      RecordingStatus next = info.status();
       if (!isNewer(stored.metadata(), next, updatedAt)) {
         return new Applied(old, false);
       }
@@ -80,8 +84,8 @@ final class RecordingStates {
    * Stores a recording the start flow just created (status from the start response), or, when a webhook already
    * created it, adds what only the start knows (room name, layout, encoding) without touching LiveKit's fields.
    */
-  Recording createStarted(RecordingId id, Recording starting, EgressInfo startResponse) {
-    long updatedAt = Math.max(0, startResponse.getUpdatedAt());
+  Recording createStarted(RecordingId id, Recording starting, EgressState startResponse) {
+    long updatedAt = startResponse.updatedAt();
     Recording initial = EgressMapping.merge(starting, id, startResponse);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (storage.create(new RecordingMetadata(initial, updatedAt), RecordingSecrets.generate()).isPresent()) {

@@ -1,4 +1,4 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +7,12 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingEncoding;
+import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
+import dev.meet.core.WebhookOutcome;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.StorageLayout;

@@ -1,7 +1,10 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
+import dev.meet.core.CollectorRun;
+import dev.meet.core.livekit.EgressState;
 import dev.meet.core.livekit.LiveKitException;
 import dev.meet.core.livekit.LiveKitGateway;
+import dev.meet.core.livekit.LiveKitRoom;
 import dev.meet.core.lock.LockException;
 import dev.meet.core.lock.LockScan;
 import dev.meet.core.lock.RecordingLockProvider;
@@ -11,8 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import livekit.LivekitEgress.EgressInfo;
-import livekit.LivekitModels.Room;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +48,11 @@ final class LockCollector {
     Set<String> liveRooms = new HashSet<>();
     Set<String> recordingRooms = new HashSet<>();
     try {
-      for (Room room : liveKit.listRooms()) {
-        liveRooms.add(room.getName());
+      for (LiveKitRoom room : liveKit.listRooms()) {
+        liveRooms.add(room.name());
       }
-      for (EgressInfo egress : liveKit.listActiveEgress()) {
-        recordingRooms.add(egress.getRoomName());
+      for (EgressState egress : liveKit.listActiveEgress()) {
+        recordingRooms.add(egress.roomName());
       }
     } catch (LiveKitException e) {
       return new CollectorRun(true, 0, 0, "LiveKit unavailable: " + e.getMessage());

@@ -1,9 +1,16 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.CollectorRun;
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingException;
+import dev.meet.core.RecordingListener;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
+import dev.meet.core.WebhookOutcome;
 import dev.meet.core.testing.RecordingSystem;
 import dev.meet.testkit.livekit.WebhookDelivery;
 import dev.meet.testkit.redis.RedisServer;

@@ -1,8 +1,12 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingException;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.testing.RecordingSystem;
 import dev.meet.testkit.redis.RedisServer;

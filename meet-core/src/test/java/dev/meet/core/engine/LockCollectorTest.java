@@ -1,8 +1,11 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.CollectorRun;
+import dev.meet.core.Recording;
+import dev.meet.core.StartOptions;
 import dev.meet.core.lock.LockScan;
 import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;

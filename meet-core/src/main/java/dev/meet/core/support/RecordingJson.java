@@ -1,7 +1,10 @@
-package dev.meet.core.storage;
+package dev.meet.core.support;
 
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingId;
+import dev.meet.core.storage.RecordingMetadata;
+import dev.meet.core.storage.RecordingSecrets;
+import dev.meet.core.storage.StorageException;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;

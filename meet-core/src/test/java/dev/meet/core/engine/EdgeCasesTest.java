@@ -1,9 +1,13 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
+import dev.meet.core.WebhookOutcome;
 import dev.meet.core.events.inmemory.InMemoryRecordingEvents;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.lock.LockValue;

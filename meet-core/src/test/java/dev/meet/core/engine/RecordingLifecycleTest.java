@@ -1,9 +1,15 @@
-package dev.meet.core;
+package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingEncoding;
+import dev.meet.core.RecordingException;
+import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingStatus;
+import dev.meet.core.StartOptions;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.storage.MediaContent;
 import dev.meet.core.testing.RecordingSystem;
