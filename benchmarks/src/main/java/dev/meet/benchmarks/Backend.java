@@ -1,6 +1,6 @@
 package dev.meet.benchmarks;
 
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.events.RecordingEvents;
 import dev.meet.core.events.inmemory.InMemoryRecordingEvents;
 import dev.meet.core.events.redis.RedisRecordingEvents;

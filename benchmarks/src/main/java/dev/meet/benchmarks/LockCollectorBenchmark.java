@@ -1,8 +1,9 @@
 package dev.meet.benchmarks;
 
 import dev.meet.core.CollectorRun;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.lock.LockValue;
+import dev.meet.core.support.LockValues;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,8 +92,8 @@ public class LockCollectorBenchmark {
     String prefix = providers.redis.prefix() + "lock:room:";
     int pending = 0;
     for (int i = 0; i < locks; i++) {
-      String value = new LockValue("token-" + i, "EG_bench" + String.format("%04d", i % 10_000), "crashed-instance",
-          acquired).encode();
+      String egressId = "EG_bench" + String.format("%04d", i % 10_000);
+      String value = LockValues.encode(new LockValue("token-" + i, egressId, "crashed-instance", acquired));
       seeder.send("SET", prefix + "room-" + i, value, "PX", Long.toString(ttl));
       if (++pending == PIPELINE) {
         drain(pending);

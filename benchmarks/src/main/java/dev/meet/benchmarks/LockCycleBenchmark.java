@@ -4,6 +4,7 @@ import dev.meet.core.lock.LockValue;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.lock.inmemory.InMemoryRecordingLockProvider;
 import dev.meet.core.lock.redis.RedisRecordingLockProvider;
+import dev.meet.core.support.LockValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,7 @@ public class LockCycleBenchmark {
     meet = new RedisRecordingLockProvider(redisson, redis.prefix() + "lock:");
     memory = new InMemoryRecordingLockProvider();
     value = new LockValue("8b0f1c2e-5a4d-4f6e-9c3b-2d1e0f9a8b7c", null, "bench-instance", Instant.now());
-    encoded = value.encode();
+    encoded = LockValues.encode(value);
     floor = redis.newConnection();
     floorSha = (String) floor.call("SCRIPT", "LOAD", COMPARE_AND_DELETE);
     floorKey = redis.prefix() + "floor:" + ROOM;
@@ -94,7 +95,7 @@ public class LockCycleBenchmark {
     // Rooms held by "someone else" for the rejected attempts.
     LockValue other = new LockValue("someone-else", "EG_someoneElse", "other-instance", Instant.now());
     require(meet.tryAcquire(HELD_ROOM, other, Duration.ofHours(1)), "hold the rejected room");
-    require("OK".equals(floor.call("SET", floorHeldKey, other.encode(), "NX", "PX", "3600000")),
+    require("OK".equals(floor.call("SET", floorHeldKey, LockValues.encode(other), "NX", "PX", "3600000")),
         "hold the floor's rejected room");
   }
 

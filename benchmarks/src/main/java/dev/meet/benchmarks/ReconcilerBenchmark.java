@@ -1,7 +1,7 @@
 package dev.meet.benchmarks;
 
 import dev.meet.core.CollectorRun;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.WebhookOutcome;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import java.util.HexFormat;

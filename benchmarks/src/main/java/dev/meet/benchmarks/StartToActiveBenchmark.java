@@ -2,7 +2,7 @@ package dev.meet.benchmarks;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.meet.core.Recording;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
 import dev.meet.core.WebhookOutcome;
