@@ -5,6 +5,7 @@
 # Knobs (environment): WARMUP (iterations, default 2), ITERATIONS (default 3), TIME (seconds per iteration,
 # default 1), FORKS (default 1), MEET_BENCH_REDIS_URL (use this Redis instead of starting one), SKIP_BUILD=1,
 # ONLY (a regular expression: run only the groups whose name matches, e.g. ONLY='lock|webhook').
+# COLLECTOR_LOCKS (default 1000,10000,100000), RECONCILER_RECORDINGS (default 1000,3000; see docs/benchmarks.md).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -83,8 +84,8 @@ LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 group lock-cycle 'LockCycleBenchmark'
 group lock-contention 'LockContentionBenchmark' -p threads=1,4,16,64 -p rooms=oneRoom,distinctRooms
 group webhook 'WebhookBenchmark' -p backend=memory,memory-shm,redis-s3
-group lock-collector 'LockCollectorBenchmark' -p locks=1000,10000,100000 -p scenario=held,orphaned -prof gc
-group reconciler 'ReconcilerBenchmark' -p recordings="${RECONCILER_RECORDINGS:-1000,10000}" -p backend=memory-shm -prof gc
+group lock-collector 'LockCollectorBenchmark' -p locks="${COLLECTOR_LOCKS:-1000,10000,100000}" -p scenario=held,orphaned -prof gc
+group reconciler 'ReconcilerBenchmark' -p recordings="${RECONCILER_RECORDINGS:-1000,3000}" -p backend=memory-shm -prof gc
 group reconciler-s3 'ReconcilerBenchmark' -p recordings=1000 -p backend=redis-s3
 group start-to-active 'StartToActiveBenchmark' -p backend=memory,redis-s3
 # Benchmark 6, the backend over HTTP (create/get/delete room, list recordings, start+stop recording at

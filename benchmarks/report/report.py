@@ -11,6 +11,10 @@ import os
 import re
 
 
+def number(x):
+    return x if isinstance(x, (int, float)) else float("nan")
+
+
 def load(out):
     results = []
     for path in sorted(glob.glob(os.path.join(out, "*.json"))):
@@ -18,6 +22,11 @@ def load(out):
             text = f.read().strip()
         if text:
             results.extend(json.loads(text))
+    # JMH writes "NaN" (a string) for the error of a single iteration.
+    for r in results:
+        for m in [r["primaryMetric"]] + list(r.get("secondaryMetrics", {}).values()):
+            m["score"] = number(m.get("score"))
+            m["scoreError"] = number(m.get("scoreError"))
     return results
 
 
