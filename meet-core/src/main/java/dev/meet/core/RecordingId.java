@@ -30,7 +30,9 @@ public record RecordingId(String roomId, String egressId, String uid) {
   }
 
   /**
-   * Parses {@code {roomId}--{egressId}--{uid}} (surrounding spaces trimmed).
+   * Parses {@code {roomId}--{egressId}--{uid}} (surrounding spaces trimmed). It splits from the right: the uid and the
+   * egress id never contain {@code -}, while a room id may end with one ({@code room-} gives
+   * {@code room---EG_x--uid}), so every valid room id round-trips.
    *
    * @throws IllegalArgumentException naming what is wrong
    */
@@ -39,16 +41,19 @@ public record RecordingId(String roomId, String egressId, String uid) {
       throw new IllegalArgumentException("recordingId is required");
     }
     String trimmed = recordingId.strip();
-    String[] parts = trimmed.split("--", -1);
-    if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
+    int uidSeparator = trimmed.lastIndexOf("--");
+    int egressSeparator = uidSeparator < 2 ? -1 : trimmed.lastIndexOf("--", uidSeparator - 2);
+    if (egressSeparator <= 0 || uidSeparator == egressSeparator + 2
+        || uidSeparator + 2 == trimmed.length()) {
       throw new IllegalArgumentException("recordingId must be {roomId}--{egressId}--{uid}, was "
           + Texts.excerpt(recordingId));
     }
-    if (!parts[1].startsWith("EG_")) {
+    String egressId = trimmed.substring(egressSeparator + 2, uidSeparator);
+    if (!egressId.startsWith("EG_")) {
       throw new IllegalArgumentException("recordingId's second part must be an egress id (EG_...), was "
           + Texts.excerpt(recordingId));
     }
-    return new RecordingId(parts[0], parts[1], parts[2]);
+    return new RecordingId(trimmed.substring(0, egressSeparator), egressId, trimmed.substring(uidSeparator + 2));
   }
 
   /** A fresh uid for a new recording. */

@@ -29,6 +29,10 @@ final class Cleanup {
     } catch (LiveKitException e) {
       log.info("stopping egress failed egressId={}: {}", egressId, e.getMessage());
       return false;
+    } catch (RuntimeException e) {
+      // A gateway of the application's own may fail otherwise; this path already failed, so log and go on.
+      log.warn("stopping egress failed egressId={}", egressId, e);
+      return false;
     }
   }
 
@@ -40,6 +44,8 @@ final class Cleanup {
     } catch (LockException e) {
       log.warn("could not release the active lock roomId={} reason={}: {}; the collector will", roomId, why,
           e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("could not release the active lock roomId={} reason={}; the collector will", roomId, why, e);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -45,12 +46,15 @@ final class Deletion {
     log.info("recording deleted roomId={} recordingId={}", id.roomId(), id);
   }
 
-  BulkDeleteResult deleteAll(Collection<String> recordingIds) {
+  BulkDeleteResult deleteAll(Collection<@Nullable String> recordingIds) {
+    Objects.requireNonNull(recordingIds, "recordingIds");
     List<String> deleted = new ArrayList<>();
     List<BulkDeleteResult.Failure> failed = new ArrayList<>();
     List<RecordingId> deletable = new ArrayList<>();
     LinkedHashSet<RecordingId> seen = new LinkedHashSet<>();
-    for (String raw : new LinkedHashSet<>(recordingIds)) {
+    for (String given : new LinkedHashSet<>(recordingIds)) {
+      // A null id is reported like any other bad id (as ""), never thrown: the other ids still get their answer.
+      String raw = given == null ? "" : given;
       RecordingId id;
       try {
         id = RecordingId.parse(raw);

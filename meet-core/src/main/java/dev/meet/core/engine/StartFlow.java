@@ -125,29 +125,35 @@ final class StartFlow {
       cleanup.releaseLock(roomId, attempt, "start failed");
       throw e instanceof LiveKitException lk ? Failures.startFailure(roomId, lk) : e;
     }
+    // From here on an egress is recording: whatever fails (a dependency, a bug, a user callback), it is stopped and
+    // the lock released before the caller hears of the failure, so nothing records with nobody told.
+    LockValue bound = null;
+    Recording recording;
     RecordingId id;
     try {
       id = new RecordingId(roomId, response.egressId(), uid);
-    } catch (IllegalArgumentException e) {
-      cleanup.stopEgress(response.egressId());
-      cleanup.releaseLock(roomId, attempt, "LiveKit answered an unusable egress id");
-      throw new RecordingException(Reason.LIVEKIT_ERROR,
-          "LiveKit answered the start of a recording in room '" + roomId + "' with an unusable egress id", e);
-    }
-    LockValue bound = attempt.boundTo(response.egressId());
-    Recording recording;
-    try {
+      bound = attempt.boundTo(response.egressId());
       if (!locks.replace(roomId, attempt, bound)) {
-        // The lock went away between acquire and bind (room_finished, an administrator): the egress runs unguarded.
-        log.warn("active lock vanished before it was bound roomId={} egressId={}", roomId, response.egressId());
+        // The lock went away between acquire and bind (room_finished, an administrator): this egress would record
+        // unguarded, so the start fails.
+        throw new RecordingException(Reason.LOCK_STORE_UNAVAILABLE, "The active lock of room '" + roomId
+            + "' was released while the recording was starting; the recording was stopped, try again");
       }
       recording = states.createStarted(id,
           Recording.starting(id, check.roomName(), options.layoutOrDefault(), options.encodingOrDefault()),
           response);
-    } catch (LockException | StorageException e) {
+    } catch (RuntimeException e) {
+      log.warn("recording start failed after LiveKit started its egress, stopping it roomId={} egressId={}: {}",
+          roomId, response.egressId(), e.toString());
       cleanup.stopEgress(response.egressId());
-      cleanup.releaseLock(roomId, bound, "start could not be recorded");
-      cleanup.releaseLock(roomId, attempt, "start could not be recorded");
+      if (bound != null) {
+        cleanup.releaseLock(roomId, bound, "start failed after the egress started");
+      }
+      cleanup.releaseLock(roomId, attempt, "start failed after the egress started");
+      if (bound == null) {
+        throw new RecordingException(Reason.LIVEKIT_ERROR, "LiveKit answered the start of a recording in room '"
+            + roomId + "' with an unusable egress id", e);
+      }
       throw Failures.unwrap(e);
     }
     // egress_ended may have been handled before the lock was bound to the egress: release it here then.

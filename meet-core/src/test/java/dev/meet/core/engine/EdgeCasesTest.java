@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.core.BulkDeleteResult;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
@@ -22,6 +23,7 @@ import dev.meet.testkit.s3.S3ProxyExtension;
 import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import livekit.LivekitEgress.EgressStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -122,5 +124,25 @@ class EdgeCasesTest {
     assertThatThrownBy(() -> RecordingManager.builder()
         .liveKit(new LiveKitSettings("http://127.0.0.1:1", "k", "s")).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("storage");
+  }
+
+  @Test
+  void deleteAllReportsNullAndBlankIdsAsFailuresAndStillDeletesTheOthers() {
+    RecordingManager manager = system.newManager("deleter");
+    Recording recording = manager.start("room-1", StartOptions.defaults());
+    manager.stop(recording.recordingId());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> manager.get(recording.recordingId()).orElseThrow().status().isTerminal());
+    List<String> ids = new java.util.ArrayList<>();
+    ids.add(null);
+    ids.add("   ");
+    ids.add(recording.recordingId());
+
+    BulkDeleteResult result = manager.deleteAll(ids);
+
+    assertThat(result.deleted()).containsExactly(recording.recordingId());
+    assertThat(result.failed()).extracting(BulkDeleteResult.Failure::recordingId).containsExactly("", "   ");
+    assertThat(result.failed()).allSatisfy(failure -> assertThat(failure.error()).contains("recordingId"));
+    assertThat(manager.get(recording.recordingId())).isEmpty();
   }
 }

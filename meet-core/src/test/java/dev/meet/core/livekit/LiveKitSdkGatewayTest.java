@@ -21,6 +21,8 @@ import java.util.function.Consumer;
 import livekit.LivekitEgress.EgressStatus;
 import livekit.LivekitEgress.EncodingOptionsPreset;
 import livekit.LivekitEgress.RoomCompositeEgressRequest;
+import livekit.LivekitModels.AudioCodec;
+import livekit.LivekitModels.VideoCodec;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +103,20 @@ class LiveKitSdkGatewayTest {
     assertThat(requestOf(egress).hasAdvanced()).isTrue();
     assertThat(requestOf(egress).getAdvanced().getWidth()).isEqualTo(640);
     assertThat(requestOf(egress).getAdvanced().getFramerate()).isEqualTo(15);
+  }
+
+  @Test
+  void startingWithAdvancedEncodingOptionsSendsTheirVideoAndAudioCodecs() {
+    String room = roomWithParticipant();
+    RecordingEncoding advanced = RecordingEncoding.of(new RecordingEncoding.Options(
+        new RecordingEncoding.Video(1280, 720, 30, "VP8", 3000, 2, null),
+        new RecordingEncoding.Audio("AAC", 128, 44100)));
+
+    EgressState egress = gateway.startRoomComposite(room, file(room), null, advanced);
+
+    assertThat(requestOf(egress).getAdvanced().getVideoCodec()).isEqualTo(VideoCodec.VP8);
+    assertThat(requestOf(egress).getAdvanced().getAudioCodec()).isEqualTo(AudioCodec.AAC);
+    assertThat(requestOf(egress).getAdvanced().getKeyFrameInterval()).isEqualTo(2);
   }
 
   @Test

@@ -582,6 +582,18 @@ public abstract class AbstractRecordingStorageContractTest {
   }
 
   @Test
+  void aRangeWhoseStartIsAfterItsEndIsIgnoredAndTheWholeMediaIsServed() throws IOException {
+    RecordingId id = newId(ROOM);
+    byte[] content = bytes(1000);
+    writeMedia(id, content);
+
+    try (MediaContent media = storage().openMedia(id, ByteRange.of(500, 100)).orElseThrow()) {
+      assertThat(media.isWhole()).isTrue();
+    }
+    assertThat(readMedia(id, ByteRange.of(500, 100))).isEqualTo(content);
+  }
+
+  @Test
   void aRangeStartingBeyondTheMediaIsNotSatisfiableAndNamesTheSize() {
     RecordingId id = newId(ROOM);
     writeMedia(id, bytes(1000));

@@ -152,7 +152,7 @@ final class ControlApiHandler implements HttpHandler {
 
   private static final Set<String> FAULT_FIELDS = Set.of(
       "duplicateWebhooks", "egressStuckInStarting", "stopEgressUnavailable", "startEgressNotEnoughCpu",
-      "webhookToken", "dropEvents", "delayEventsMillis");
+      "webhookToken", "dropEvents", "delayEventsMillis", "delayRequestMillis", "delayAnswerMillis", "loseAnswers");
 
   /**
    * Applies the switches present in the body; absent ones stay as they are. The whole body is checked first, so a
@@ -208,6 +208,25 @@ final class ControlApiHandler implements HttpHandler {
         delay.put(e.getKey(), Duration.ofMillis(e.getValue().asLong()));
       });
     }
+    Map<String, Duration> requestDelays = methodDelays(json, "delayRequestMillis");
+    Map<String, Duration> answerDelays = methodDelays(json, "delayAnswerMillis");
+    Map<String, LostAnswer> lost = new LinkedHashMap<>();
+    if (json.has("loseAnswers")) {
+      JsonNode answers = json.get("loseAnswers");
+      if (!answers.isObject()) {
+        throw TwirpError.invalidArgument("loseAnswers must map Twirp methods to " + Arrays.toString(LostAnswer.values())
+            + ", was " + answers);
+      }
+      answers.properties().forEach(e -> {
+        requireMethod("loseAnswers", e.getKey());
+        try {
+          lost.put(e.getKey(), LostAnswer.valueOf(e.getValue().asText()));
+        } catch (IllegalArgumentException bad) {
+          throw TwirpError.invalidArgument("loseAnswers." + e.getKey() + " must be one of "
+              + Arrays.toString(LostAnswer.values()) + ", was " + e.getValue());
+        }
+      });
+    }
     if (duplicate != null) {
       faults.duplicateWebhooks(duplicate);
     }
@@ -225,6 +244,38 @@ final class ControlApiHandler implements HttpHandler {
     }
     drop.forEach(faults::dropEvent);
     delay.forEach(faults::delayEvent);
+    requestDelays.forEach(faults::delayRequest);
+    answerDelays.forEach(faults::delayAnswer);
+    lost.forEach(faults::loseAnswer);
+  }
+
+  /** A map of Twirp method (or {@code *}) to milliseconds, checked; 0 removes the method's delay. */
+  private static Map<String, Duration> methodDelays(JsonNode json, String field) {
+    Map<String, Duration> delays = new LinkedHashMap<>();
+    if (!json.has(field)) {
+      return delays;
+    }
+    JsonNode value = json.get(field);
+    if (!value.isObject()) {
+      throw TwirpError.invalidArgument(field + " must map Twirp methods to milliseconds, was " + value);
+    }
+    value.properties().forEach(e -> {
+      requireMethod(field, e.getKey());
+      JsonNode millis = e.getValue();
+      if (!millis.isIntegralNumber() || !millis.canConvertToLong() || millis.asLong() < 0) {
+        throw TwirpError.invalidArgument(
+            field + "." + e.getKey() + " must be a number of milliseconds >= 0, was " + millis);
+      }
+      delays.put(e.getKey(), Duration.ofMillis(millis.asLong()));
+    });
+    return delays;
+  }
+
+  private static void requireMethod(String field, String method) {
+    if (!method.equals(Faults.ANY_METHOD) && !TwirpHandler.METHOD_NAMES.contains(method)) {
+      throw TwirpError.invalidArgument(field + ": unknown Twirp method " + method + " (known: " + Faults.ANY_METHOD
+          + ", " + TwirpHandler.METHOD_NAMES + ")");
+    }
   }
 
   private static @Nullable Boolean optionalBoolean(JsonNode json, String field) {
@@ -247,6 +298,11 @@ final class ControlApiHandler implements HttpHandler {
     state.put("startEgressNotEnoughCpu", faults.startEgressNotEnoughCpu());
     state.put("dropEvents", faults.droppedEvents());
     state.put("delayEventsMillis", faults.delayedEventsMillis());
+    state.put("delayRequestMillis", faults.requestDelaysMillis());
+    state.put("delayAnswerMillis", faults.answerDelaysMillis());
+    Map<String, String> lost = new java.util.TreeMap<>();
+    faults.lostAnswers().forEach((method, how) -> lost.put(method, how.name()));
+    state.put("loseAnswers", lost);
     return state;
   }
 

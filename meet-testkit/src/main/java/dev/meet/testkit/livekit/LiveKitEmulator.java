@@ -76,7 +76,7 @@ public final class LiveKitEmulator implements AutoCloseable {
             settings.webhookUrls(), settings.apiKey(), settings.apiSecret(), settings.webhookRetryBase(), faults);
     MediaWriter media = new MediaWriter(settings.outputDirectory(), settings.defaultS3());
     this.engine = new LiveKitEngine(settings, faults, webhooks, media, mediaExecutor, scheduler);
-    this.twirp = new TwirpHandler(new AuthVerifier(settings.apiKey(), settings.apiSecret()), engine);
+    this.twirp = new TwirpHandler(new AuthVerifier(settings.apiKey(), settings.apiSecret()), engine, faults);
     this.control = new ControlApiHandler(this);
     this.port = settings.port();
   }

@@ -13,10 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
+import java.util.stream.Collectors;
 import livekit.LivekitEgress.ListEgressRequest;
 import livekit.LivekitEgress.ListEgressResponse;
 import livekit.LivekitEgress.RoomCompositeEgressRequest;
@@ -57,15 +61,24 @@ final class TwirpHandler implements HttpHandler {
       JsonFormat.printer().preservingProtoFieldNames().alwaysPrintFieldsWithNoPresence();
   private static final JsonFormat.Parser JSON_IN = JsonFormat.parser().ignoringUnknownFields();
 
+  private static final String LIVEKIT = "livekit.";
+  private static final Map<String, Method<?>> METHODS = methods();
+
+  /** The methods served, as the request counters and the per-method faults name them: {@code "Egress/StopEgress"}. */
+  static final Set<String> METHOD_NAMES =
+      METHODS.keySet().stream()
+          .map(k -> k.substring(LIVEKIT.length()))
+          .collect(Collectors.toCollection(TreeSet::new));
+
   private final AuthVerifier auth;
   private final LiveKitEngine engine;
-  private final Map<String, Method<?>> methods;
+  private final Faults faults;
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
-  TwirpHandler(AuthVerifier auth, LiveKitEngine engine) {
+  TwirpHandler(AuthVerifier auth, LiveKitEngine engine, Faults faults) {
     this.auth = auth;
     this.engine = engine;
-    this.methods = methods();
+    this.faults = faults;
   }
 
   /** A Twirp method: the request's default instance, the grant it needs, and what it does. */
@@ -185,12 +198,13 @@ final class TwirpHandler implements HttpHandler {
       }
       String path = exchange.getRequestURI().getPath();
       boolean post = "POST".equals(exchange.getRequestMethod());
-      Method<?> method = post && path.startsWith(PREFIX) ? methods.get(path.substring(PREFIX.length())) : null;
+      Method<?> method = post && path.startsWith(PREFIX) ? METHODS.get(path.substring(PREFIX.length())) : null;
+      String name = method == null ? "" : path.substring(PREFIX.length() + LIVEKIT.length());
       if (method != null) {
         // Counted before auth, as documented: a test sees the calls its client made with bad credentials too.
-        counters
-            .computeIfAbsent(path.substring(PREFIX.length() + "livekit.".length()), k -> new LongAdder())
-            .increment();
+        counters.computeIfAbsent(name, k -> new LongAdder()).increment();
+        // Latency on the way in: the call is applied only after it.
+        pause(faults.requestDelayOf(name));
       }
       AuthVerifier.Grants grants;
       try {
@@ -209,7 +223,7 @@ final class TwirpHandler implements HttpHandler {
         if (method == null) {
           throw TwirpError.badRoute("no handler for path \"" + path + "\"");
         }
-        serve(exchange, method, grants, body);
+        serve(exchange, name, method, grants, body);
       } catch (TwirpError e) {
         sendError(exchange, e);
       } catch (RuntimeException e) {
@@ -219,7 +233,7 @@ final class TwirpHandler implements HttpHandler {
     }
   }
 
-  private void serve(HttpExchange exchange, Method<?> method, AuthVerifier.Grants grants, byte[] body)
+  private void serve(HttpExchange exchange, String name, Method<?> method, AuthVerifier.Grants grants, byte[] body)
       throws IOException {
     String header = exchange.getRequestHeaders().getFirst("Content-Type");
     String contentType = mediaType(header);
@@ -232,11 +246,60 @@ final class TwirpHandler implements HttpHandler {
       throw TwirpError.badRoute("unexpected Content-Type: \"" + (header == null ? "" : header) + "\"");
     }
     Message request = parse(method.prototype(), body, json);
-    Message response = method.invoke(engine, grants, request);
+    Message response = null;
+    TwirpError failure = null;
+    try {
+      response = method.invoke(engine, grants, request);
+    } catch (TwirpError e) {
+      failure = e;
+    }
+    // The call took effect (or was refused) whatever happens to its answer now.
+    if (loseAnswer(exchange, name)) {
+      return;
+    }
+    pause(faults.answerDelayOf(name));
+    if (failure != null) {
+      throw failure;
+    }
     if (json) {
       send(exchange, 200, "application/json", JSON_OUT.print(response).getBytes(StandardCharsets.UTF_8));
     } else {
       send(exchange, 200, "application/protobuf", response.toByteArray());
+    }
+  }
+
+  /**
+   * Loses the answer of an applied call when the fault is armed.
+   *
+   * @return whether the answer was lost (nothing more may be sent)
+   */
+  private boolean loseAnswer(HttpExchange exchange, String name) throws IOException {
+    LostAnswer lost = faults.lostAnswerOf(name);
+    if (lost == LostAnswer.NONE) {
+      return false;
+    }
+    log.info("answer lost (fault) method={} how={}", name, lost);
+    switch (lost) {
+      // Closing the exchange without response headers closes the connection: the caller only ever sees its own
+      // timeout (or, after the hold, the connection closing).
+      case TIMEOUT -> faults.holdLostAnswer(name);
+      // livekit/psrpc errors.go: ErrNoResponse and ErrRequestTimedOut, answered through Twirp's code mapping.
+      case UNAVAILABLE -> sendError(exchange, TwirpError.unavailable("no response from servers"));
+      case DEADLINE_EXCEEDED -> sendError(exchange, new TwirpError("deadline_exceeded", "request timed out"));
+      default -> throw new IllegalStateException("unknown lost answer " + lost);
+    }
+    return true;
+  }
+
+  /** Waits out a latency fault; an interrupt (the emulator closing) ends the wait early. */
+  private static void pause(java.time.Duration delay) {
+    if (delay.isZero()) {
+      return;
+    }
+    try {
+      TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

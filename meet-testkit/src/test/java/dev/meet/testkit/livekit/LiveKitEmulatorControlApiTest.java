@@ -205,7 +205,8 @@ class LiveKitEmulatorControlApiTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(MAPPER.readTree(response.body())).isEqualTo(MAPPER.readTree("""
         {"duplicateWebhooks":false,"webhookToken":"NONE","egressStuckInStarting":false,
-         "stopEgressUnavailable":false,"startEgressNotEnoughCpu":false,"dropEvents":[],"delayEventsMillis":{}}
+         "stopEgressUnavailable":false,"startEgressNotEnoughCpu":false,"dropEvents":[],"delayEventsMillis":{},
+         "delayRequestMillis":{},"delayAnswerMillis":{},"loseAnswers":{}}
         """));
   }
 
@@ -271,6 +272,81 @@ class LiveKitEmulatorControlApiTest {
     assertThat(livekit.faults().droppedEvents()).isEmpty();
     assertThat(livekit.faults().egressStuckInStarting()).isFalse();
     assertThat(livekit.faults().webhookToken()).isEqualTo(WebhookTokenFault.NONE);
+  }
+
+  @Test
+  void puttingMethodFaultsArmsLatencyAndLostAnswers() throws Exception {
+    HttpResponse<String> response = call("PUT", "/emulator/faults", """
+        {"delayRequestMillis":{"Egress/StopEgress":250},"delayAnswerMillis":{"*":100},
+         "loseAnswers":{"Egress/StartRoomCompositeEgress":"UNAVAILABLE"}}
+        """);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    Faults faults = livekit.faults();
+    assertThat(faults.requestDelayOf("Egress/StopEgress")).isEqualTo(Duration.ofMillis(250));
+    assertThat(faults.answerDelayOf("RoomService/ListRooms")).isEqualTo(Duration.ofMillis(100));
+    assertThat(faults.lostAnswerOf("Egress/StartRoomCompositeEgress")).isEqualTo(LostAnswer.UNAVAILABLE);
+    JsonNode shown = MAPPER.readTree(response.body());
+    assertThat(shown.path("delayRequestMillis").path("Egress/StopEgress").asLong()).isEqualTo(250);
+    assertThat(shown.path("delayAnswerMillis").path("*").asLong()).isEqualTo(100);
+    assertThat(shown.path("loseAnswers").path("Egress/StartRoomCompositeEgress").asText()).isEqualTo("UNAVAILABLE");
+  }
+
+  @Test
+  void aLostAnswerArmedOverTheControlApiLosesTheSdksAnswerButCreatesTheEgress() throws Exception {
+    livekit.addParticipant("room-a", "alice", true);
+    call("PUT", "/emulator/faults", "{\"loseAnswers\":{\"Egress/StartRoomCompositeEgress\":\"UNAVAILABLE\"}}");
+    EgressServiceClient egress = EgressServiceClient.createClient(livekit.url(), livekit.apiKey(), livekit.apiSecret());
+
+    Response<EgressInfo> response = egress.startRoomCompositeEgress("room-a",
+        EncodedFileOutput.newBuilder().setFilepath("room-a.mp4").build()).execute();
+
+    assertThat(response.code()).isEqualTo(503);
+    assertThat(livekit.egresses()).hasSize(1);
+  }
+
+  @Test
+  void aLostAnswerOrDelaySetToNoneOrZeroOverTheControlApiIsRemoved() throws Exception {
+    livekit.faults().loseAnswer("Egress/StopEgress", LostAnswer.TIMEOUT).delayAnswer("*", Duration.ofSeconds(1));
+
+    HttpResponse<String> response = call("PUT", "/emulator/faults",
+        "{\"loseAnswers\":{\"Egress/StopEgress\":\"NONE\"},\"delayAnswerMillis\":{\"*\":0}}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(livekit.faults().lostAnswers()).isEmpty();
+    assertThat(livekit.faults().answerDelaysMillis()).isEmpty();
+  }
+
+  @Test
+  void aMethodFaultOnAnUnknownMethodIsABadRequestNamingIt() throws Exception {
+    HttpResponse<String> response = call("PUT", "/emulator/faults",
+        "{\"duplicateWebhooks\":true,\"delayAnswerMillis\":{\"Egress/StartEgress\":100}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(MAPPER.readTree(response.body()).path("msg").asText())
+        .contains("delayAnswerMillis").contains("Egress/StartEgress");
+    assertThat(livekit.faults().duplicateWebhooks()).isFalse();
+    assertThat(livekit.faults().answerDelaysMillis()).isEmpty();
+  }
+
+  @Test
+  void anUnknownWayOfLosingAnAnswerIsABadRequest() throws Exception {
+    HttpResponse<String> response = call("PUT", "/emulator/faults",
+        "{\"loseAnswers\":{\"Egress/StopEgress\":\"SOMETIMES\"}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(MAPPER.readTree(response.body()).path("msg").asText()).contains("loseAnswers.Egress/StopEgress");
+    assertThat(livekit.faults().lostAnswers()).isEmpty();
+  }
+
+  @Test
+  void aNegativeMethodDelayIsABadRequest() throws Exception {
+    HttpResponse<String> response = call("PUT", "/emulator/faults",
+        "{\"delayRequestMillis\":{\"Egress/StopEgress\":-5}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(MAPPER.readTree(response.body()).path("msg").asText()).contains("delayRequestMillis.Egress/StopEgress");
+    assertThat(livekit.faults().requestDelaysMillis()).isEmpty();
   }
 
   // ------------------------------------------------------------------ egress
