@@ -94,6 +94,7 @@ def lock_cycle(results, lines):
         ("redissonRLock", "Redisson RLock tryLock(0, lease) + unlock"),
         ("redissonFencedLock", "Redisson RFencedLock tryLock(0, lease) + unlock"),
         ("meetInMemoryProvider", "our in-memory provider"),
+        ("jedisBare", "Jedis (blocking client): the same two commands (another client behind the SPI)"),
         ("rejectedFloorPlainSocket", "rejected attempt, plain socket (SET NX → nil)"),
         ("rejectedMeetRedisProvider", "**rejected attempt, our Redis provider**"),
     ]

@@ -26,6 +26,8 @@ import org.redisson.api.RFencedLock;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Benchmark 1: one uncontended acquire + release of a room's lock, single thread, every subject in one run against
@@ -40,7 +42,9 @@ import org.redisson.client.codec.StringCodec;
  *       translation on top of the baseline);
  *   <li>{@code redissonRLock} / {@code redissonFencedLock}: Redisson's own locks, {@code tryLock(0, lease)} +
  *       {@code unlock} (owned by client and thread, so not usable for our lock: shown for what they cost);
- *   <li>{@code meetInMemoryProvider}: our in-memory provider (one JVM, no network).
+ *   <li>{@code meetInMemoryProvider}: our in-memory provider (one JVM, no network);
+ *   <li>{@code jedisBare}: the same two commands as the floor through Jedis, a blocking client: what "another client
+ *       behind the same SPI" would cost, next to Redisson's asynchronous one.
  * </ul>
  *
  * <p>A rejected attempt (the room is held by someone else) is measured by {@code rejected*}: it must cost one
@@ -76,6 +80,9 @@ public class LockCycleBenchmark {
   RFencedLock fencedLock;
   LockValue value;
   String encoded;
+  Jedis jedis;
+  String jedisSha;
+  String jedisKey;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -92,6 +99,9 @@ public class LockCycleBenchmark {
     bucket = redisson.getBucket(redis.prefix() + "bare:" + ROOM, StringCodec.INSTANCE);
     rlock = redisson.getLock(redis.prefix() + "rlock:" + ROOM);
     fencedLock = redisson.getFencedLock(redis.prefix() + "fenced:" + ROOM);
+    jedis = new Jedis(java.net.URI.create(redis.uri()));
+    jedisSha = jedis.scriptLoad(COMPARE_AND_DELETE);
+    jedisKey = redis.prefix() + "jedis:" + ROOM;
     // Rooms held by "someone else" for the rejected attempts.
     LockValue other = new LockValue("someone-else", "EG_someoneElse", "other-instance", Instant.now());
     require(meet.tryAcquire(HELD_ROOM, other, Duration.ofHours(1)), "hold the rejected room");
@@ -102,6 +112,7 @@ public class LockCycleBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     floor.close();
+    jedis.close();
     redisson.shutdown();
     redis.close();
   }
@@ -110,6 +121,12 @@ public class LockCycleBenchmark {
   public boolean floorPlainSocket() {
     require("OK".equals(floor.call("SET", floorKey, encoded, "NX", "PX", "30000")), "acquire");
     return Long.valueOf(1).equals(floor.call("EVALSHA", floorSha, "1", floorKey, encoded));
+  }
+
+  @Benchmark
+  public boolean jedisBare() {
+    require("OK".equals(jedis.set(jedisKey, encoded, SetParams.setParams().nx().px(TTL.toMillis()))), "acquire");
+    return Long.valueOf(1).equals(jedis.evalsha(jedisSha, 1, jedisKey, encoded));
   }
 
   @Benchmark
