@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes recording events from a {@link dev.meet.core.RecordingManager}'s state changes: register it with
+ * Publishes recording events from a {@link dev.meet.core.engine.RecordingManager}'s state changes: register it with
  * {@code RecordingManager.builder().listener(new WebhookRecordingListener(dispatcher, clock))}. The manager tells
  * listeners once per stored change, on the instance whose write won, so each event is published once.
  *

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.meet.core.RecordingManager;
+import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.StartOptions;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.webhooks.local.LocalWebhookOutbox;
