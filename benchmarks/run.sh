@@ -90,7 +90,7 @@ group reconciler-s3 'ReconcilerBenchmark' -p recordings=1000 -p backend=redis-s3
 group start-to-active 'StartToActiveBenchmark' -p backend=memory,redis-s3
 # Benchmark 6, the backend over HTTP (create/get/delete room, list recordings, start+stop recording at
 # concurrency 1 and 10 against meet-sample-app with Redis and s3proxy), is NOT run yet: it needs the standalone
-# backend, which is being built. Placeholder: group backend-http 'BackendHttpBenchmark' ...
+# backend, which does not exist yet. Placeholder: group backend-http 'BackendHttpBenchmark' ...
 
 END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
