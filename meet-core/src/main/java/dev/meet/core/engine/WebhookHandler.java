@@ -59,33 +59,13 @@ final class WebhookHandler {
   }
 
   /**
-   * Handles a webhook within the deadline: LiveKit's sender has no timeout, so a slow dependency must not stall its
-   * queue. Past the deadline the answer is 503 (LiveKit redelivers); the handling itself goes on and, being
-   * idempotent, meets the redelivery harmlessly.
+   * Verifies a webhook, then applies it within the deadline: LiveKit's sender has no timeout, so a slow dependency
+   * must not stall its queue. Past the deadline the answer is 503 (LiveKit redelivers); the handling itself goes on
+   * and, being idempotent, meets the redelivery harmlessly. Verification (CPU only) and the observer's call run on the
+   * caller's thread, so an observer sees the webhook in the caller's context (a tracing span, say) with the outcome
+   * LiveKit is answered.
    */
   WebhookOutcome handle(byte[] rawBody, @Nullable String authorization, Executor workers, Duration deadline) {
-    CompletableFuture<WebhookOutcome> handling;
-    try {
-      handling = CompletableFuture.supplyAsync(() -> handle(rawBody, authorization), workers);
-    } catch (RejectedExecutionException e) {
-      return handle(rawBody, authorization); // closed: its threads are gone, the caller's thread does it
-    }
-    try {
-      return handling.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      log.warn("LiveKit webhook not handled within {}, LiveKit will retry", deadline);
-      return WebhookOutcome.retry("not handled within " + deadline + ", a dependency is slow");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return WebhookOutcome.retry("interrupted");
-    } catch (ExecutionException e) {
-      // handle() answers every failure itself; this is a bug.
-      log.error("LiveKit webhook failed, LiveKit will retry", e.getCause());
-      return WebhookOutcome.retry("unexpected failure: " + e.getCause());
-    }
-  }
-
-  WebhookOutcome handle(byte[] rawBody, @Nullable String authorization) {
     LiveKitEvent event;
     try {
       event = webhooks.verify(rawBody, authorization);
@@ -96,9 +76,37 @@ final class WebhookHandler {
       observer.webhookHandled("unverified", rejected.kind());
       return rejected;
     }
-    WebhookOutcome outcome;
+    WebhookOutcome outcome = applyWithin(event, workers, deadline);
+    observer.webhookHandled(event.event(), outcome.kind());
+    return outcome;
+  }
+
+  private WebhookOutcome applyWithin(LiveKitEvent event, Executor workers, Duration deadline) {
+    CompletableFuture<WebhookOutcome> handling;
     try {
-      outcome = switch (event.event()) {
+      handling = CompletableFuture.supplyAsync(() -> apply(event), workers);
+    } catch (RejectedExecutionException e) {
+      return apply(event); // closed: its threads are gone, the caller's thread does it
+    }
+    try {
+      return handling.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("LiveKit webhook not handled within {}, LiveKit will retry event={} id={}", deadline, event.event(),
+          event.id());
+      return WebhookOutcome.retry("not handled within " + deadline + ", a dependency is slow");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return WebhookOutcome.retry("interrupted");
+    } catch (ExecutionException e) {
+      // apply() answers every failure itself; this is a bug.
+      log.error("LiveKit webhook failed, LiveKit will retry", e.getCause());
+      return WebhookOutcome.retry("unexpected failure: " + e.getCause());
+    }
+  }
+
+  private WebhookOutcome apply(LiveKitEvent event) {
+    try {
+      return switch (event.event()) {
         case "egress_started", "egress_updated", "egress_ended" -> onEgress(event);
         case "room_finished" -> onRoomFinished(event);
         default -> WebhookOutcome.ignored("event " + event.event() + " is not used");
@@ -106,15 +114,12 @@ final class WebhookHandler {
     } catch (StorageException | LockException | EventsException | LiveKitException e) {
       log.warn("LiveKit webhook not applied, LiveKit will retry event={} id={}: {}", event.event(), event.id(),
           e.getMessage());
-      outcome = WebhookOutcome.retry(Failures.dependencyName(e) + " unavailable: " + e.getMessage());
+      return WebhookOutcome.retry(Failures.dependencyName(e) + " unavailable: " + e.getMessage());
     } catch (RuntimeException e) {
       // Not durable, so not 2xx: LiveKit retries, and the operator learns why.
       log.error("LiveKit webhook failed, LiveKit will retry event={} id={}", event.event(), event.id(), e);
-      outcome = WebhookOutcome.retry("unexpected failure: " + e);
+      return WebhookOutcome.retry("unexpected failure: " + e);
     }
-    WebhookOutcome handled = outcome;
-    observer.webhookHandled(event.event(), handled.kind());
-    return handled;
   }
 
   private WebhookOutcome onEgress(LiveKitEvent event) {
