@@ -59,6 +59,9 @@ class MeetMetricsTest extends EmulatedContextTest {
       await().atMost(Duration.ofSeconds(10)).until(
           () -> manager.get(recording.recordingId()).orElseThrow().status() == RecordingStatus.COMPLETE);
 
+      // Counted when LiveKit is answered, a moment after the stored state changed.
+      await().atMost(Duration.ofSeconds(5)).until(
+          () -> count(meters, "meet.livekit.webhooks", "event", "egress_ended", "outcome", "processed") >= 1);
       assertThat(count(meters, "meet.livekit.webhooks", "event", "egress_ended", "outcome", "processed"))
           .isEqualTo(1);
       assertThat(meters.find("meet.locks.active").gauge().value()).isZero();
