@@ -264,13 +264,16 @@ class MeetAutoConfigurationTest {
 
   @Test
   void collectorGraceDecidesWhenAnOrphanedLockIsReleased() {
-    runner().withPropertyValues("meet.recording.start-timeout=200ms", "meet.collectors.grace=3s",
-        "meet.collectors.interval=100ms").run(context -> {
+    // The grace must exceed the LiveKit call timeout + the start timeout + 2 s.
+    runner().withPropertyValues("meet.recording.start-timeout=200ms", "meet.livekit.call-timeout=500ms",
+        "meet.collectors.grace=3s", "meet.collectors.interval=100ms").run(context -> {
           RecordingLockProvider locks = context.getBean(RecordingLockProvider.class);
           String old = room();
           String young = room();
-          locks.tryAcquire(old, lock("crashed-instance", Instant.now().minusSeconds(10)), Duration.ofHours(1));
-          locks.tryAcquire(young, lock("crashed-instance", Instant.now()), Duration.ofHours(1));
+          // A lock's age is read from the store: the lock lifetime (6 h by default) less what is left of it.
+          Duration lockTtl = Duration.ofHours(6);
+          locks.tryAcquire(old, lock("crashed-instance", Instant.now().minusSeconds(10)), lockTtl.minusSeconds(10));
+          locks.tryAcquire(young, lock("crashed-instance", Instant.now()), lockTtl);
 
           await().atMost(Duration.ofSeconds(5)).until(() -> locks.get(old).isEmpty());
           assertThat(locks.get(young)).isPresent();
