@@ -109,7 +109,8 @@ public final class RecordingManager implements AutoCloseable {
     this.workers = Executors.newCachedThreadPool(daemonThreads("meet-recording-" + settings.instanceId()));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("meet-timer-" + settings.instanceId()));
     this.owned = List.copyOf(owned);
-    this.states = new RecordingStates(storage, settings.listeners(), settings.clock(), settings.tombstoneRetention());
+    this.states = new RecordingStates(storage, settings.listeners(), settings.clock(), settings.tombstoneRetention(),
+        settings.webhookDeadline());
     Cleanup cleanup = new Cleanup(liveKit, locks);
     LockEffects lockEffects = new LockEffects(settings, locks, liveKit, events, cleanup);
     this.starts = new StartFlow(settings, liveKit, locks, storage, events, roomPolicy, states, cleanup, workers,
