@@ -692,6 +692,22 @@ class MeetAutoConfigurationTest {
   }
 
   @Test
+  void theS3ClientBuiltFromPropertiesHasAnApiCallTimeout(S3Server s3) {
+    runner().withPropertyValues(TestS3.properties(s3)).run(context -> assertThat(context.getBean(S3Client.class)
+        .serviceClientConfiguration().overrideConfiguration().apiCallTimeout()).contains(Duration.ofSeconds(10)));
+    runner().withPropertyValues(TestS3.properties(s3)).withPropertyValues("meet.storage.s3.call-timeout=3s")
+        .run(context -> assertThat(context.getBean(S3Client.class)
+            .serviceClientConfiguration().overrideConfiguration().apiCallTimeout()).contains(Duration.ofSeconds(3)));
+  }
+
+  @Test
+  void anS3CallTimeoutThatIsNotPositiveFailsNamingItsProperty(S3Server s3) {
+    runner().withPropertyValues(TestS3.properties(s3)).withPropertyValues("meet.storage.s3.call-timeout=0s")
+        .run(context -> assertThat(configurationFailure(context).property())
+            .isEqualTo("meet.storage.s3.call-timeout"));
+  }
+
+  @Test
   void anS3AccessKeyWithoutItsSecretFails(S3Server s3) {
     runner().withPropertyValues("meet.storage.s3.bucket=" + s3.bucket(), "meet.storage.s3.endpoint=" + s3.endpoint(),
             "meet.storage.s3.access-key=" + s3.accessKey())
