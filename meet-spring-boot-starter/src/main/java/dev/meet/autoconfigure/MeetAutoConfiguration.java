@@ -151,7 +151,7 @@ public final class MeetAutoConfiguration {
     return value;
   }
 
-  private static void positive(Duration value, String property, String example) {
+  static void positive(Duration value, String property, String example) {
     if (value.isZero() || value.isNegative()) {
       throw new MeetConfigurationException(property, "must be a positive duration, was " + value,
           "Set " + property + " to a positive duration, e.g. " + example + ".");

@@ -90,6 +90,8 @@ public record MeetProperties(
    * @param forcePathStyle Path-style addressing, as most S3-compatible servers need
    * @param egressUpload Whether egress requests carry these settings so the egress uploads into this bucket (turn
    *     off when the egress has its own storage configuration for it)
+   * @param callTimeout The longest one S3 call may take, retries included (the AWS SDK has no limit by default, and a
+   *     stalled call would hold a webhook, and LiveKit's queue, past its deadline)
    */
   public record S3(
       @Nullable String bucket,
@@ -98,7 +100,8 @@ public record MeetProperties(
       @Nullable String accessKey,
       @Nullable String secretKey,
       @DefaultValue("true") boolean forcePathStyle,
-      @DefaultValue("true") boolean egressUpload) {}
+      @DefaultValue("true") boolean egressUpload,
+      @DefaultValue("10s") Duration callTimeout) {}
 
   /**
    * How recordings start.

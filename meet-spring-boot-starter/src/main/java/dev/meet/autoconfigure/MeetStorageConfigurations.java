@@ -62,9 +62,12 @@ final class MeetStorageConfigurations {
     @ConditionalOnMissingBean
     S3Client meetS3Client(MeetProperties properties, ObjectProvider<S3ClientCustomizer> customizers) {
       MeetProperties.S3 s3 = properties.storage().s3();
+      MeetAutoConfiguration.positive(s3.callTimeout(), "meet.storage.s3.call-timeout", "10s");
       S3ClientBuilder builder = S3Client.builder()
           .region(Region.of(s3.region()))
-          .forcePathStyle(s3.forcePathStyle());
+          .forcePathStyle(s3.forcePathStyle())
+          // The SDK bounds no call by default: a stalled one would outlast the webhook deadline.
+          .overrideConfiguration(c -> c.apiCallTimeout(s3.callTimeout()));
       if (s3.endpoint() != null) {
         builder.endpointOverride(s3.endpoint());
       }

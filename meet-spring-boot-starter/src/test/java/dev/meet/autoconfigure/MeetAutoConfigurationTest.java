@@ -264,13 +264,16 @@ class MeetAutoConfigurationTest {
 
   @Test
   void collectorGraceDecidesWhenAnOrphanedLockIsReleased() {
-    runner().withPropertyValues("meet.recording.start-timeout=200ms", "meet.collectors.grace=3s",
-        "meet.collectors.interval=100ms").run(context -> {
+    // The grace must exceed the LiveKit call timeout + the start timeout + 2 s.
+    runner().withPropertyValues("meet.recording.start-timeout=200ms", "meet.livekit.call-timeout=500ms",
+        "meet.collectors.grace=3s", "meet.collectors.interval=100ms").run(context -> {
           RecordingLockProvider locks = context.getBean(RecordingLockProvider.class);
           String old = room();
           String young = room();
-          locks.tryAcquire(old, lock("crashed-instance", Instant.now().minusSeconds(10)), Duration.ofHours(1));
-          locks.tryAcquire(young, lock("crashed-instance", Instant.now()), Duration.ofHours(1));
+          // A lock's age is read from the store: the lock lifetime (6 h by default) less what is left of it.
+          Duration lockTtl = Duration.ofHours(6);
+          locks.tryAcquire(old, lock("crashed-instance", Instant.now().minusSeconds(10)), lockTtl.minusSeconds(10));
+          locks.tryAcquire(young, lock("crashed-instance", Instant.now()), lockTtl);
 
           await().atMost(Duration.ofSeconds(5)).until(() -> locks.get(old).isEmpty());
           assertThat(locks.get(young)).isPresent();
@@ -686,6 +689,22 @@ class MeetAutoConfigurationTest {
           assertThat(health.getStatus()).isEqualTo(Status.DOWN);
           assertThat(health.getDetails().get("error")).asString().contains("no-such-bucket");
         });
+  }
+
+  @Test
+  void theS3ClientBuiltFromPropertiesHasAnApiCallTimeout(S3Server s3) {
+    runner().withPropertyValues(TestS3.properties(s3)).run(context -> assertThat(context.getBean(S3Client.class)
+        .serviceClientConfiguration().overrideConfiguration().apiCallTimeout()).contains(Duration.ofSeconds(10)));
+    runner().withPropertyValues(TestS3.properties(s3)).withPropertyValues("meet.storage.s3.call-timeout=3s")
+        .run(context -> assertThat(context.getBean(S3Client.class)
+            .serviceClientConfiguration().overrideConfiguration().apiCallTimeout()).contains(Duration.ofSeconds(3)));
+  }
+
+  @Test
+  void anS3CallTimeoutThatIsNotPositiveFailsNamingItsProperty(S3Server s3) {
+    runner().withPropertyValues(TestS3.properties(s3)).withPropertyValues("meet.storage.s3.call-timeout=0s")
+        .run(context -> assertThat(configurationFailure(context).property())
+            .isEqualTo("meet.storage.s3.call-timeout"));
   }
 
   @Test

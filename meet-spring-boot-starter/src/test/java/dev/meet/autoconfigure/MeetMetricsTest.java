@@ -99,7 +99,8 @@ class MeetMetricsTest extends EmulatedContextTest {
 
   @Test
   void aCollectorRunCountsTheLocksItReleased() {
-    runner().withPropertyValues("meet.recording.start-timeout=200ms", "meet.collectors.grace=1s",
+    runner().withPropertyValues("meet.recording.start-timeout=200ms", "meet.livekit.call-timeout=500ms",
+        "meet.collectors.grace=3s",
         "meet.collectors.enabled=false").run(context -> {
           context.getBean(RecordingLockProvider.class).tryAcquire(room(),
               new LockValue(UUID.randomUUID().toString(), null, "crashed", Instant.now().minusSeconds(60)),

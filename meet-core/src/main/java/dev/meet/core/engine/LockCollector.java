@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Releases active locks that an instance left behind (it crashed mid-recording): a lock older than the grace period
+ * (its age as the lock store counts it)
  * whose room is gone from LiveKit, or whose room has no in-progress egress, is orphaned.
  *
  * <p>Its cost does not grow with LiveKit calls per lock: one ListRooms and one ListEgress(active) per run, then a
@@ -33,14 +34,30 @@ final class LockCollector {
 
   private final RecordingLockProvider locks;
   private final LiveKitGateway liveKit;
+  private final Duration lockTtl;
   private final Duration grace;
   private final Clock clock;
 
-  LockCollector(RecordingLockProvider locks, LiveKitGateway liveKit, Duration grace, Clock clock) {
+  LockCollector(RecordingLockProvider locks, LiveKitGateway liveKit, Duration lockTtl, Duration grace, Clock clock) {
     this.locks = locks;
     this.liveKit = liveKit;
+    this.lockTtl = lockTtl;
     this.grace = grace;
     this.clock = clock;
+  }
+
+  /**
+   * Whether a lock is younger than the grace period. Its age is read from the store: the lifetime locks are taken
+   * with less the lifetime the store says is left, so no instance's clock (skewed, or set by a test) decides whether
+   * a start still talking to LiveKit loses its lock. Only a lock without a remaining lifetime (which the engine never
+   * takes) falls back to the time written in it.
+   */
+  private boolean isYoung(RoomLock lock, Instant cutoff) {
+    Duration remaining = lock.remainingTtl();
+    if (remaining != null) {
+      return lockTtl.minus(remaining).compareTo(grace) < 0;
+    }
+    return lock.value().acquiredAt().isAfter(cutoff);
   }
 
   /** One run; the caller holds the task's leader lease. */
@@ -68,7 +85,7 @@ final class LockCollector {
         LockScan page = locks.scan(cursor, PAGE_SIZE);
         for (RoomLock lock : page.locks()) {
           examined++;
-          if (lock.value().acquiredAt().isAfter(cutoff)) {
+          if (isYoung(lock, cutoff)) {
             continue;
           }
           String room = lock.roomId();

@@ -109,7 +109,8 @@ public final class RecordingManager implements AutoCloseable {
     this.workers = Executors.newCachedThreadPool(daemonThreads("meet-recording-" + settings.instanceId()));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("meet-timer-" + settings.instanceId()));
     this.owned = List.copyOf(owned);
-    this.states = new RecordingStates(storage, settings.listeners(), settings.clock(), settings.tombstoneRetention());
+    this.states = new RecordingStates(storage, settings.listeners(), settings.clock(), settings.tombstoneRetention(),
+        settings.webhookDeadline());
     Cleanup cleanup = new Cleanup(liveKit, locks);
     LockEffects lockEffects = new LockEffects(settings, locks, liveKit, events, cleanup);
     this.starts = new StartFlow(settings, liveKit, locks, storage, events, roomPolicy, states, cleanup, workers,
@@ -118,7 +119,7 @@ public final class RecordingManager implements AutoCloseable {
         settings.observer());
     this.deletion = new Deletion(storage, states);
     this.collectors = new CollectorSchedule(settings, locks,
-        new LockCollector(locks, liveKit, settings.collectorGrace(), settings.clock()),
+        new LockCollector(locks, liveKit, settings.lockTtl(), settings.collectorGrace(), settings.clock()),
         new RecordingReconciler(storage, liveKit, locks, states, settings.collectorGrace(), settings.clock(),
             lockEffects::reconciled),
         workers, timers);
@@ -444,7 +445,12 @@ public final class RecordingManager implements AutoCloseable {
       return this;
     }
 
-    /** How old a lock or recording must be before the collectors touch it; start timeout + 30 s by default. */
+    /**
+     * How old a lock or recording must be before the collectors touch it; start timeout + 30 s by default (or more
+     * when the LiveKit call timeout needs it). It must exceed the LiveKit call timeout + the start timeout + 2 s, so
+     * the collector never frees the lock of a start still talking to LiveKit or waiting for its egress; and be
+     * shorter than the lock lifetime.
+     */
     public Builder collectorGrace(Duration grace) {
       this.collectorGrace = positive(grace, "collectorGrace");
       return this;
@@ -509,7 +515,9 @@ public final class RecordingManager implements AutoCloseable {
       }
       ManagerSettings settings = new ManagerSettings(
           instanceId != null ? instanceId : defaultInstanceId(), startTimeout, lockTtl, collectorInterval,
-          collectorGrace != null ? collectorGrace : startTimeout.plusSeconds(30), webhookLeeway, webhookDeadline,
+          collectorGrace != null ? collectorGrace
+              : ManagerSettings.defaultCollectorGrace(liveKitSettings.callTimeout(), startTimeout),
+          liveKitSettings.callTimeout(), webhookLeeway, webhookDeadline,
           tombstoneRetention, clock, listeners,
           observer);
       List<AutoCloseable> owned = new ArrayList<>();

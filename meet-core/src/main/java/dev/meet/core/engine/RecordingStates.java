@@ -34,20 +34,50 @@ final class RecordingStates {
 
   private static final Logger log = LoggerFactory.getLogger(RecordingStates.class);
   /** Compare-and-set retries before giving up; each retry means another writer won, so progress is being made. */
-  private static final int MAX_ATTEMPTS = 16;
+  static final int MAX_ATTEMPTS = 16;
 
   private final RecordingStorage storage;
   private final List<RecordingListener> listeners;
   private final Clock clock;
 
   private final Duration tombstoneRetention;
+  private final Duration retryBudget;
 
+  /**
+   * @param retryBudget how long one conditional update may go on retrying (the webhook deadline): past it the update
+   *     fails with a {@link StorageException} instead of holding a webhook, and LiveKit's queue, behind a contended
+   *     or slow storage
+   */
   RecordingStates(RecordingStorage storage, List<RecordingListener> listeners, Clock clock,
-      Duration tombstoneRetention) {
+      Duration tombstoneRetention, Duration retryBudget) {
     this.storage = storage;
     this.listeners = List.copyOf(listeners);
     this.clock = clock;
     this.tombstoneRetention = tombstoneRetention;
+    this.retryBudget = retryBudget;
+  }
+
+  /**
+   * The attempts of one conditional update: the first always, then more while fewer than {@link #MAX_ATTEMPTS} were
+   * made and the retry budget is not spent. Measured on {@link System#nanoTime()}: elapsed time, which the
+   * configured (possibly offset) clock does not tell.
+   */
+  private final class Attempts {
+    private final long started = System.nanoTime();
+    private int made;
+
+    boolean another() {
+      if (made > 0 && (made >= MAX_ATTEMPTS || System.nanoTime() - started >= retryBudget.toNanos())) {
+        return false;
+      }
+      made++;
+      return true;
+    }
+
+    StorageException exhausted(RecordingId id) {
+      return new StorageException("conditional update of recording " + id + " not done after " + made
+          + " attempts within " + retryBudget + " (concurrent writers or a slow storage)");
+    }
   }
 
   /**
@@ -74,7 +104,8 @@ final class RecordingStates {
    */
   Optional<Applied> applyEgress(RecordingId id, EgressState info) {
     long updatedAt = info.updatedAt();
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    Attempts attempts = new Attempts();
+    while (attempts.another()) {
       Optional<StoredRecording> current = storage.find(id);
       if (current.isEmpty()) {
         // Deleted (its tombstone is written before its metadata goes): a late or redelivered update must not bring
@@ -107,7 +138,7 @@ final class RecordingStates {
         return Optional.of(new Applied(merged, !merged.equals(old)));
       }
     }
-    throw new StorageException("too many concurrent updates of recording " + id);
+    throw attempts.exhausted(id);
   }
 
   /**
@@ -117,7 +148,8 @@ final class RecordingStates {
   Recording createStarted(RecordingId id, Recording starting, EgressState startResponse) {
     long updatedAt = startResponse.updatedAt();
     Recording initial = EgressMapping.merge(starting, id, startResponse);
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    Attempts attempts = new Attempts();
+    while (attempts.another()) {
       RecordingMetadata metadata = new RecordingMetadata(initial, updatedAt, clock.millis());
       if (storage.create(metadata, RecordingSecrets.generate()).isPresent()) {
         changed(null, initial);
@@ -140,7 +172,7 @@ final class RecordingStates {
         return enriched;
       }
     }
-    throw new StorageException("too many concurrent updates of recording " + id);
+    throw attempts.exhausted(id);
   }
 
   /**
@@ -149,7 +181,8 @@ final class RecordingStates {
    * @return the stored state after
    */
   Applied abortLost(RecordingId id, String details) {
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    Attempts attempts = new Attempts();
+    while (attempts.another()) {
       Optional<StoredRecording> current = storage.find(id);
       if (current.isEmpty()) {
         throw new StorageException("recording " + id + " vanished while being reconciled");
@@ -167,7 +200,7 @@ final class RecordingStates {
         return new Applied(aborted, true);
       }
     }
-    throw new StorageException("too many concurrent updates of recording " + id);
+    throw attempts.exhausted(id);
   }
 
   private boolean wasDeleted(RecordingId id) {

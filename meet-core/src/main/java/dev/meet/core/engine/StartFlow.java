@@ -166,6 +166,10 @@ final class StartFlow {
       MediaTarget target = storage.mediaTarget(roomId, uid);
       response = liveKit.startRoomComposite(roomId, target, options.layoutOrDefault(), options.encodingOrDefault());
     } catch (RuntimeException e) {
+      if (e instanceof LiveKitException lk && !lk.isNotFound()) {
+        // LiveKit may have applied the start and lost its answer: its egress must not record for nobody.
+        cleanup.stopEgressesOfStart(roomId, uid, (room, u) -> storage.mediaTarget(room, u).filepath());
+      }
       cleanup.releaseLock(roomId, attempt, "start failed");
       throw e instanceof LiveKitException lk ? Failures.startFailure(roomId, lk) : e;
     }

@@ -65,7 +65,11 @@ public final class LiveKitSdkGateway implements LiveKitGateway, AutoCloseable {
         .readTimeout(settings.callTimeout())
         .writeTimeout(settings.callTimeout())
         // The whole call, DNS and retries on another route included: the bound a caller can rely on.
-        .callTimeout(settings.callTimeout());
+        .callTimeout(settings.callTimeout())
+        // OkHttp silently sends again a request answered 408 (and one whose connection failed after it was sent):
+        // LiveKit answers 408 when the egress service replied too late, after it was applied, so a repeated
+        // StartRoomCompositeEgress would start a second egress. Twirp calls are not idempotent: never repeat them.
+        .retryOnConnectionFailure(false);
     customizer.accept(builder);
     this.http = builder.build();
     this.rooms = RoomServiceClient.createClient(settings.httpUrl(), settings.apiKey(), settings.apiSecret(),

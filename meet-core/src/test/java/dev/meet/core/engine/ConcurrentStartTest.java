@@ -51,8 +51,8 @@ class ConcurrentStartTest {
     system = new RecordingSystem(redis, s3, b -> b.activationDelay(ACTIVATION_DELAY));
     // The start timeout leaves the slow activation plenty of room on a loaded machine.
     managers = List.of(
-        system.newManager("a", b -> b.startTimeout(Duration.ofSeconds(15)).collectorGrace(Duration.ofSeconds(20))),
-        system.newManager("b", b -> b.startTimeout(Duration.ofSeconds(15)).collectorGrace(Duration.ofSeconds(20))));
+        system.newManager("a", b -> b.startTimeout(Duration.ofSeconds(15)).collectorGrace(Duration.ofSeconds(23))),
+        system.newManager("b", b -> b.startTimeout(Duration.ofSeconds(15)).collectorGrace(Duration.ofSeconds(23))));
     locks = system.newLockProvider();
     callers = Executors.newFixedThreadPool(CALLERS);
   }

@@ -56,7 +56,7 @@ class EdgeCasesTest {
     // Signals of its own that nobody else publishes to: every ACTIVE signal is lost for this instance.
     InMemoryRecordingEvents deaf = new InMemoryRecordingEvents();
     RecordingManager starter = system.newManager("deaf", b -> b.events(deaf).startTimeout(Duration.ofSeconds(2))
-        .collectorGrace(Duration.ofSeconds(5)));
+        .collectorGrace(Duration.ofSeconds(10)));
     try {
       Recording recording = starter.start("room-1", StartOptions.defaults());
 

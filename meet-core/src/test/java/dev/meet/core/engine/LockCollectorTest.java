@@ -43,6 +43,10 @@ import org.redisson.api.RedissonClient;
 class LockCollectorTest {
 
   private static final Duration TEN_MINUTES = Duration.ofMinutes(10);
+  /** The managers' default lock lifetime. */
+  private static final Duration LOCK_TTL = Duration.ofHours(6);
+  /** The lifetime left to a lock taken ten minutes ago. */
+  private static final Duration TEN_MINUTES_OLD = LOCK_TTL.minus(TEN_MINUTES);
   /** How far one SCAN page may exceed the page size asked for: the rest of the last hash bucket it visited. */
   private static final int SCAN_BUCKET_SLACK = 20;
 
@@ -61,9 +65,12 @@ class LockCollectorTest {
     system.close();
   }
 
-  /** An instance whose clock reads ten minutes later: every lock taken now is past the grace period for it. */
+  /**
+   * An instance taking its locks for ten minutes longer than the others: the age of a lock is read from the store
+   * (the lifetime locks are taken with, less what is left), so for it every lock taken now is ten minutes old.
+   */
   private RecordingManager laterInstance(String instanceId) {
-    return system.newManager(instanceId, b -> b.clock(Clock.offset(Clock.systemUTC(), TEN_MINUTES)));
+    return system.newManager(instanceId, b -> b.lockTtl(LOCK_TTL.plus(TEN_MINUTES)));
   }
 
   /** A lock as an instance that crashed right after taking it would leave it: not bound to any egress. */
@@ -150,9 +157,25 @@ class LockCollectorTest {
   }
 
   @Test
+  void aLockTheStoreSaysIsFreshIsKeptWhateverTheClocksOfTheInstancesSay() {
+    // Written by an instance whose clock lags ten minutes, read by one whose clock runs ten minutes ahead: by the
+    // clocks it is twenty minutes old, by the store (its remaining lifetime) it was just taken.
+    LockValue skewed = unboundLock(Instant.now().minus(TEN_MINUTES));
+    assertThat(locks.tryAcquire("gone-room", skewed, LOCK_TTL)).isTrue();
+    RecordingManager collector = system.newManager("instance-b",
+        b -> b.clock(Clock.offset(Clock.systemUTC(), TEN_MINUTES)));
+
+    CollectorRun run = collector.collectOrphanedLocks();
+
+    assertThat(run.examined()).isEqualTo(1);
+    assertThat(run.repaired()).isZero();
+    assertThat(locks.get("gone-room")).contains(skewed);
+  }
+
+  @Test
   void lockLeftBetweenAcquireAndBindIsReleasedWhenItsRoomHasNoEgress() {
     RecordingManager collector = system.newManager("instance-b");
-    assertThat(locks.tryAcquire("room-1", unboundLock(Instant.now().minus(TEN_MINUTES)), Duration.ofHours(6)))
+    assertThat(locks.tryAcquire("room-1", unboundLock(Instant.now().minus(TEN_MINUTES)), TEN_MINUTES_OLD))
         .isTrue();
 
     CollectorRun run = collector.collectOrphanedLocks();
@@ -183,7 +206,7 @@ class LockCollectorTest {
   void oneRunReleasesAThousandOrphanedLocksWithOneListRoomsAndOneListEgressInBoundedPages() {
     Instant old = Instant.now().minus(TEN_MINUTES);
     for (int i = 0; i < 1000; i++) {
-      assertThat(locks.tryAcquire("orphan-" + i, unboundLock(old), Duration.ofHours(6))).isTrue();
+      assertThat(locks.tryAcquire("orphan-" + i, unboundLock(old), TEN_MINUTES_OLD)).isTrue();
     }
     PageRecordingLocks pages = new PageRecordingLocks(system.newLockProvider());
     RecordingManager collector = system.newManager("instance-b", b -> b.lockProvider(pages));
@@ -206,7 +229,7 @@ class LockCollectorTest {
   @Test
   void scheduledCollectorReleasesAnOrphanedLockByItself() {
     RecordingManager collector = system.newManager("instance-b");
-    assertThat(locks.tryAcquire("gone-room", unboundLock(Instant.now().minus(TEN_MINUTES)), Duration.ofHours(6)))
+    assertThat(locks.tryAcquire("gone-room", unboundLock(Instant.now().minus(TEN_MINUTES)), TEN_MINUTES_OLD))
         .isTrue();
 
     collector.startSchedules();

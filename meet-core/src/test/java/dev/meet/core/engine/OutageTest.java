@@ -51,7 +51,7 @@ class OutageTest {
   private RecordingManager managerOn(RedisServer redis, S3Server s3) {
     system = new RecordingSystem(redis, s3);
     RecordingManager manager = system.newManager("instance-a", b -> b.startTimeout(LONG_START_TIMEOUT)
-        .collectorGrace(LONG_START_TIMEOUT.plusSeconds(1)));
+        .collectorGrace(LONG_START_TIMEOUT.plusSeconds(8)));
     system.livekit().addParticipant("room-1", "alice", true);
     return manager;
   }

@@ -44,6 +44,34 @@ class RecordingManagerBuilderTest {
   }
 
   @Test
+  void aGraceNotCoveringTheLiveKitCallTheStartTimeoutAndTheMarginIsRejectedNamingThem() {
+    // LiveKit call timeout 10 s (the default) + start timeout 30 s + 2 s = 42 s: 42 s is not enough.
+    assertThatThrownBy(() -> builder().startTimeout(Duration.ofSeconds(30)).collectorGrace(Duration.ofSeconds(42))
+        .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("collectorGrace (PT42S)")
+        .hasMessageContaining("LiveKit call timeout (PT10S)")
+        .hasMessageContaining("startTimeout (PT30S)");
+  }
+
+  @Test
+  void theDefaultGraceCoversALongLiveKitCallTimeout() {
+    try (RecordingManager manager = RecordingManager.builder()
+        .liveKit(new LiveKitSettings("http://127.0.0.1:1", "key", "secret", Duration.ofSeconds(60)))
+        .localStorage(recordings).instanceId("builder-test").startTimeout(Duration.ofSeconds(30)).build()) {
+      assertThat(manager).extracting("settings.collectorGrace").isEqualTo(Duration.ofSeconds(122));
+    }
+  }
+
+  @Test
+  void aLockLifetimeNotLongerThanTheGraceIsRejectedNamingBoth() {
+    assertThatThrownBy(() -> builder().lockTtl(Duration.ofSeconds(60)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("lockTtl (PT1M)")
+        .hasMessageContaining("collectorGrace (PT1M)");
+  }
+
+  @Test
   void withoutAnInstanceIdEachManagerGetsItsOwn() {
     RecordingManager.Builder builder = RecordingManager.builder()
         .liveKit(new LiveKitSettings("http://127.0.0.1:1", "key", "secret"))

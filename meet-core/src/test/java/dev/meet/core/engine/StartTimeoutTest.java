@@ -54,7 +54,7 @@ class StartTimeoutTest {
     faults = livekit.faults();
     manager = system.newManager("instance-a", b -> b
         .startTimeout(Duration.ofSeconds(1))
-        .collectorGrace(Duration.ofSeconds(5))
+        .collectorGrace(Duration.ofSeconds(9))
         .listener((previous, current) -> {
           if (previous == null && current.status() == RecordingStatus.STARTING && abortWhenStored.get()) {
             livekit.forceEgressStatus(current.id().egressId(), EgressStatus.EGRESS_ABORTED);

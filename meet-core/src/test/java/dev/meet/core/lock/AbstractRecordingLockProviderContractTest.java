@@ -1,6 +1,7 @@
 package dev.meet.core.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -265,6 +266,15 @@ public abstract class AbstractRecordingLockProviderContractTest {
   }
 
   @Test
+  void scanReportsHowLongTheStoreKeepsEachLockStill() {
+    provider().tryAcquire(ROOM, value("token-1"), Duration.ofHours(1));
+
+    assertThat(scanAll(10)).singleElement().satisfies(lock -> assertThat(lock.remainingTtl())
+        .isNotNull().isPositive().isLessThanOrEqualTo(Duration.ofHours(1))
+        .isGreaterThan(Duration.ofMinutes(59)));
+  }
+
+  @Test
   void scanningNoLocksFindsNothing() {
     assertThat(scanAll(10)).isEmpty();
   }
@@ -278,7 +288,8 @@ public abstract class AbstractRecordingLockProviderContractTest {
 
     elapse(shortTtl());
 
-    eventually(() -> assertThat(scanAll(10)).containsExactly(new RoomLock("room-held", value("token-3"))));
+    eventually(() -> assertThat(scanAll(10)).extracting(RoomLock::roomId, RoomLock::value)
+        .containsExactly(tuple("room-held", value("token-3"))));
   }
 
   @Test
@@ -350,7 +361,8 @@ public abstract class AbstractRecordingLockProviderContractTest {
     assertThat(provider().tryLead(ROOM, "instance-a", LONG_TTL)).isTrue();
 
     assertThat(provider().tryAcquire(ROOM, value("token-1"), LONG_TTL)).isTrue();
-    assertThat(scanAll(10)).containsExactly(new RoomLock(ROOM, value("token-1")));
+    assertThat(scanAll(10)).extracting(RoomLock::roomId, RoomLock::value)
+        .containsExactly(tuple(ROOM, value("token-1")));
   }
 
   // ---- concurrency ---------------------------------------------------------------------------------------------

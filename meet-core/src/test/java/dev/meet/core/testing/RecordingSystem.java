@@ -122,7 +122,8 @@ public final class RecordingSystem implements AutoCloseable {
         .instanceId(instanceId)
         .startTimeout(START_TIMEOUT)
         .collectorInterval(Duration.ofSeconds(1))
-        .collectorGrace(START_TIMEOUT.plusSeconds(1));
+        // Just over the call timeout (5 s) + the start timeout + the 2 s margin the manager requires.
+        .collectorGrace(START_TIMEOUT.plusSeconds(8));
     customizer.accept(builder);
     RecordingManager manager = builder.build();
     managers.add(manager);

@@ -120,7 +120,8 @@ public final class InMemoryRecordingLockProvider implements RecordingLockProvide
         locks.remove(next.getKey(), next.getValue());
         continue;
       }
-      page.add(new RoomLock(next.getKey(), next.getValue().value()));
+      page.add(new RoomLock(next.getKey(), next.getValue().value(),
+          Duration.between(clock.instant(), next.getValue().expiresAt())));
       last = next.getKey();
     }
     return new LockScan(page, null);

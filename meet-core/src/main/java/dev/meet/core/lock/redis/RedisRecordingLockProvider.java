@@ -74,7 +74,8 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
 
   /**
    * One page of a scan: {@code SCAN} until the page is full, the cursor is back at 0 or the call cap is reached,
-   * reading each key's value on the way. Returns {@code [nextCursor, key1, value1, key2, value2, ...]}. Keys that
+   * reading each key's value and remaining lifetime on the way. Returns
+   * {@code [nextCursor, key1, value1, pttl1, key2, value2, pttl2, ...]}. Keys that
    * expired or were deleted since {@code SCAN} saw them, or that hold something other than a string, are skipped.
    * Redisson's key iterators hide the cursor, and a resumable page is what callers need.
    */
@@ -92,6 +93,7 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
           + "    if type(value) == 'string' then "
           + "      out[#out + 1] = key "
           + "      out[#out + 1] = value "
+          + "      out[#out + 1] = redis.call('pttl', key) "
           + "      found = found + 1 "
           + "    end "
           + "  end "
@@ -199,11 +201,11 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
     List<Object> reply = redis("scan the locks",
         () -> script().eval(RScript.Mode.READ_WRITE, SCAN_SCRIPT, RScript.ReturnType.LIST, List.of(),
             from, roomPattern, Integer.toString(pageSize), Integer.toString(MAX_SCANS_PER_PAGE)));
-    if (reply == null || reply.isEmpty() || !(reply.get(0) instanceof String next) || reply.size() % 2 != 1) {
-      throw new LockException("Redis answered a lock scan with something other than [cursor, key, value...]");
+    if (reply == null || reply.isEmpty() || !(reply.get(0) instanceof String next) || reply.size() % 3 != 1) {
+      throw new LockException("Redis answered a lock scan with something other than [cursor, key, value, pttl...]");
     }
-    List<RoomLock> locks = new ArrayList<>(reply.size() / 2);
-    for (int i = 1; i < reply.size(); i += 2) {
+    List<RoomLock> locks = new ArrayList<>(reply.size() / 3);
+    for (int i = 1; i < reply.size(); i += 3) {
       String key = String.valueOf(reply.get(i));
       String roomId = key.substring(roomPrefix.length());
       // One foreign key under our prefix must not stop every collector run: skip it, and say so (never its value).
@@ -212,7 +214,10 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
         continue;
       }
       try {
-        locks.add(new RoomLock(roomId, LockValues.decode(String.valueOf(reply.get(i + 1)))));
+        // PTTL: -1 when the key never expires (no lock of ours is taken so); the age is then unknown.
+        long pttl = reply.get(i + 2) instanceof Number n ? n.longValue() : -1;
+        locks.add(new RoomLock(roomId, LockValues.decode(String.valueOf(reply.get(i + 1))),
+            pttl >= 0 ? Duration.ofMillis(pttl) : null));
       } catch (IllegalArgumentException e) {
         LOG.warn("Skipping a key under the lock prefix: reason=\"not a lock value\" key={}", printable(key));
       }

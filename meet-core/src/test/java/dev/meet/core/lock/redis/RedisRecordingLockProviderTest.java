@@ -1,6 +1,7 @@
 package dev.meet.core.lock.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -133,7 +134,8 @@ class RedisRecordingLockProviderTest extends AbstractRecordingLockProviderContra
 
     assertThat(provider.get("room-1")).isEmpty();
     assertThat(provider.tryAcquire("room-1", value("token-1"), Duration.ofMinutes(1))).isTrue();
-    assertThat(scanAll(10)).containsExactly(new RoomLock("room-1", value("token-1")));
+    assertThat(scanAll(10)).extracting(RoomLock::roomId, RoomLock::value)
+        .containsExactly(tuple("room-1", value("token-1")));
     assertThat(provider.count()).isEqualTo(1);
   }
 
@@ -144,7 +146,8 @@ class RedisRecordingLockProviderTest extends AbstractRecordingLockProviderContra
     starred.tryAcquire("room-1", value("token-1"), Duration.ofMinutes(1));
     plain.tryAcquire("room-2", value("token-2"), Duration.ofMinutes(1));
 
-    assertThat(starred.scan(null, 100).locks()).containsExactly(new RoomLock("room-1", value("token-1")));
+    assertThat(starred.scan(null, 100).locks()).extracting(RoomLock::roomId, RoomLock::value)
+        .containsExactly(tuple("room-1", value("token-1")));
     assertThat(starred.count()).isEqualTo(1);
   }
 
@@ -155,7 +158,8 @@ class RedisRecordingLockProviderTest extends AbstractRecordingLockProviderContra
     client.getMap(prefix + "room:a-hash", StringCodec.INSTANCE).put("field", "value");
     provider.tryAcquire("room-1", value("token-1"), Duration.ofMinutes(1));
 
-    assertThat(scanAll(10)).containsExactly(new RoomLock("room-1", value("token-1")));
+    assertThat(scanAll(10)).extracting(RoomLock::roomId, RoomLock::value)
+        .containsExactly(tuple("room-1", value("token-1")));
     assertThatThrownBy(() -> provider.get("garbage"))
         .isInstanceOf(LockException.class).hasMessageContaining("Redis");
   }
