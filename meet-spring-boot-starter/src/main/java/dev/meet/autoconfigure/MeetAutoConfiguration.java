@@ -123,6 +123,14 @@ public final class MeetAutoConfiguration {
                 + "random suffix by default).", e);
       }
     }
+    properties.livekit().webhook().additionalKeys().forEach((apiKey, apiSecret) -> {
+      if (apiSecret == null || apiSecret.isBlank()) {
+        throw new MeetConfigurationException("meet.livekit.webhook.additional-keys", "the secret of key '" + apiKey
+            + "' is blank", "Set meet.livekit.webhook.additional-keys.[" + apiKey + "] to that key's secret, or "
+            + "remove the key.");
+      }
+      builder.additionalWebhookKey(apiKey, apiSecret);
+    });
     listeners.orderedStream().forEach(builder::listener);
     List<RecordingObserver> observers = observer.orderedStream().toList();
     if (!observers.isEmpty()) {

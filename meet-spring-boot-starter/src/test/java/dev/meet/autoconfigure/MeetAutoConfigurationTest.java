@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import dev.meet.core.CollectorRun;
 import dev.meet.core.RecordingException;
 import dev.meet.core.RecordingObserver;
@@ -38,12 +40,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -177,6 +184,44 @@ class MeetAutoConfigurationTest {
       assertThat(context.getBean(MeetLifecycle.class).isRunning()).isTrue();
     });
     assertThat(output).contains("meet uses an in-memory recording lock: correct for a single instance only");
+  }
+
+  @Test
+  void webhooksSignedWithAnAdditionalKeyAreAcceptedDuringKeyRotation() {
+    byte[] body = "{\"event\":\"room_started\",\"room\":{\"name\":\"r\"},\"id\":\"EV_1\",\"createdAt\":\"1\"}"
+        .getBytes(StandardCharsets.UTF_8);
+    runner().withPropertyValues("meet.livekit.webhook.additional-keys.nextkey=next-secret").run(context -> {
+      RecordingManager manager = context.getBean(RecordingManager.class);
+      assertThat(manager.handleWebhook(body, sign(body, "nextkey", "next-secret")).kind())
+          .isEqualTo(WebhookOutcome.Kind.IGNORED);
+      assertThat(manager.handleWebhook(body, sign(body, LIVEKIT.emulator().apiKey(), LIVEKIT.emulator().apiSecret()))
+          .kind()).as("meet.livekit.api-key keeps working").isEqualTo(WebhookOutcome.Kind.IGNORED);
+      assertThat(manager.handleWebhook(body, sign(body, "otherkey", "next-secret")).kind())
+          .isEqualTo(WebhookOutcome.Kind.REJECTED);
+    });
+    runner().run(context -> assertThat(context.getBean(RecordingManager.class)
+        .handleWebhook(body, sign(body, "nextkey", "next-secret")).kind()).isEqualTo(WebhookOutcome.Kind.REJECTED));
+  }
+
+  @Test
+  void anAdditionalWebhookKeyWithABlankSecretFailsNamingTheKey() {
+    runner().withPropertyValues("meet.livekit.webhook.additional-keys.nextkey= ").run(context -> {
+      MeetConfigurationException failure = configurationFailure(context);
+      assertThat(failure.property()).isEqualTo("meet.livekit.webhook.additional-keys");
+      assertThat(failure.getMessage()).contains("'nextkey'");
+    });
+  }
+
+  /** LiveKit's webhook token: a bare HS256 JWT by the API key whose sha256 claim is the body's hash. */
+  private static String sign(byte[] body, String apiKey, String apiSecret) throws NoSuchAlgorithmException {
+    Instant now = Instant.now();
+    return JWT.create()
+        .withIssuer(apiKey)
+        .withExpiresAt(Date.from(now.plus(Duration.ofMinutes(5))))
+        .withNotBefore(Date.from(now))
+        .withIssuedAt(Date.from(now))
+        .withClaim("sha256", Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(body)))
+        .sign(Algorithm.HMAC256(apiSecret));
   }
 
   @Test
@@ -357,24 +402,37 @@ class MeetAutoConfigurationTest {
   }
 
   @Test
-  void s3PropertiesSelectS3StorageInTheBucketWithUploadSettingsForTheEgress(S3Server s3) {
+  void s3PropertiesSelectS3StorageInTheBucketAndSendNoCredentialToTheEgress(S3Server s3) {
     runner().withPropertyValues(TestS3.properties(s3)).run(context -> {
       assertThat(context).hasSingleBean(S3Client.class);
       S3RecordingStorage storage = (S3RecordingStorage) context.getBean(RecordingStorage.class);
       assertThat(storage.bucket()).isEqualTo(s3.bucket());
       MediaTarget target = storage.mediaTarget("room-1", "0123456789");
       assertThat(target.filepath()).isEqualTo("openvidu-meet/recordings/room-1/room-1--0123456789");
-      assertThat(target.s3()).isEqualTo(new MediaTarget.S3Upload(s3.endpoint(), s3.region(), s3.accessKey(),
-          s3.secretKey(), s3.bucket(), true));
+      assertThat(target.s3()).isNull();
       storage.check();
     });
   }
 
   @Test
-  void egressUploadOffLeavesTheEgressToItsOwnStorageConfiguration(S3Server s3) {
-    runner().withPropertyValues(TestS3.properties(s3)).withPropertyValues("meet.storage.s3.egress-upload=false")
+  void sendingCredentialsToTheEgressIsAnOptInThatPutsTheBucketSettingsIntoEveryRequest(S3Server s3) {
+    runner().withPropertyValues(TestS3.properties(s3))
+        .withPropertyValues("meet.storage.s3.send-credentials-to-egress=true")
         .run(context -> assertThat(context.getBean(RecordingStorage.class).mediaTarget("room-1", "0123456789").s3())
-            .isNull());
+            .isEqualTo(new MediaTarget.S3Upload(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(),
+                s3.bucket(), true)));
+  }
+
+  @Test
+  void sendingCredentialsToTheEgressWithoutKeysFailsNamingTheAccessKey(S3Server s3) {
+    runner().withPropertyValues("meet.storage.s3.bucket=" + s3.bucket(), "meet.storage.s3.endpoint=" + s3.endpoint(),
+            "meet.storage.s3.send-credentials-to-egress=true")
+        .run(context -> {
+          MeetConfigurationException failure = configurationFailure(context);
+          assertThat(failure.property()).isEqualTo("meet.storage.s3.access-key");
+          assertThat(failure.getMessage()).contains("send-credentials-to-egress=true");
+          assertThat(failure.action()).contains("meet.storage.s3.secret-key");
+        });
   }
 
   // ------------------------------------------------------------------------------------------ user beans win
