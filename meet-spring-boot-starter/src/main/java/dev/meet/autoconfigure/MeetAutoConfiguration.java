@@ -44,7 +44,8 @@ import org.springframework.context.annotation.Import;
     MeetInMemoryConfiguration.class,
     MeetStorageConfigurations.S3.class,
     MeetStorageConfigurations.Local.class,
-    MeetWebhookConfiguration.class})
+    MeetWebhookConfiguration.class,
+    MeetObservationConfiguration.class})
 public final class MeetAutoConfiguration {
 
   @Bean
