@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.algorithms.Algorithm;
 import dev.meet.core.CollectorRun;
 import dev.meet.core.RecordingException;
 import dev.meet.core.RecordingObserver;
@@ -40,17 +38,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -188,19 +181,18 @@ class MeetAutoConfigurationTest {
 
   @Test
   void webhooksSignedWithAnAdditionalKeyAreAcceptedDuringKeyRotation() {
-    byte[] body = "{\"event\":\"room_started\",\"room\":{\"name\":\"r\"},\"id\":\"EV_1\",\"createdAt\":\"1\"}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] body = TestWebhooks.roomStarted();
     runner().withPropertyValues("meet.livekit.webhook.additional-keys.nextkey=next-secret").run(context -> {
       RecordingManager manager = context.getBean(RecordingManager.class);
-      assertThat(manager.handleWebhook(body, sign(body, "nextkey", "next-secret")).kind())
+      assertThat(manager.handleWebhook(body, TestWebhooks.sign(body, "nextkey", "next-secret")).kind())
           .isEqualTo(WebhookOutcome.Kind.IGNORED);
-      assertThat(manager.handleWebhook(body, sign(body, LIVEKIT.emulator().apiKey(), LIVEKIT.emulator().apiSecret()))
+      assertThat(manager.handleWebhook(body, TestWebhooks.sign(body, LIVEKIT.emulator().apiKey(), LIVEKIT.emulator().apiSecret()))
           .kind()).as("meet.livekit.api-key keeps working").isEqualTo(WebhookOutcome.Kind.IGNORED);
-      assertThat(manager.handleWebhook(body, sign(body, "otherkey", "next-secret")).kind())
+      assertThat(manager.handleWebhook(body, TestWebhooks.sign(body, "otherkey", "next-secret")).kind())
           .isEqualTo(WebhookOutcome.Kind.REJECTED);
     });
     runner().run(context -> assertThat(context.getBean(RecordingManager.class)
-        .handleWebhook(body, sign(body, "nextkey", "next-secret")).kind()).isEqualTo(WebhookOutcome.Kind.REJECTED));
+        .handleWebhook(body, TestWebhooks.sign(body, "nextkey", "next-secret")).kind()).isEqualTo(WebhookOutcome.Kind.REJECTED));
   }
 
   @Test
@@ -210,18 +202,6 @@ class MeetAutoConfigurationTest {
       assertThat(failure.property()).isEqualTo("meet.livekit.webhook.additional-keys");
       assertThat(failure.getMessage()).contains("'nextkey'");
     });
-  }
-
-  /** LiveKit's webhook token: a bare HS256 JWT by the API key whose sha256 claim is the body's hash. */
-  private static String sign(byte[] body, String apiKey, String apiSecret) throws NoSuchAlgorithmException {
-    Instant now = Instant.now();
-    return JWT.create()
-        .withIssuer(apiKey)
-        .withExpiresAt(Date.from(now.plus(Duration.ofMinutes(5))))
-        .withNotBefore(Date.from(now))
-        .withIssuedAt(Date.from(now))
-        .withClaim("sha256", Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(body)))
-        .sign(Algorithm.HMAC256(apiSecret));
   }
 
   @Test
@@ -561,7 +541,8 @@ class MeetAutoConfigurationTest {
       }
     };
     runner().withBean(RecordingObserver.class, () -> own).run(context -> {
-      assertThat(context).hasSingleBean(MeetMetrics.class).getBeans(RecordingObserver.class).hasSize(2);
+      assertThat(context).hasSingleBean(MeetMetrics.class).getBeans(RecordingObserver.class)
+          .containsOnlyKeys("meetMetrics", "meetRecordingObservations", "recordingObserver");
 
       context.getBean(RecordingManager.class).handleWebhook("{}".getBytes(), "not-a-token");
 
