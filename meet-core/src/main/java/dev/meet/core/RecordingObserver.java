@@ -23,6 +23,16 @@ public interface RecordingObserver {
       }
 
       @Override
+      public Operation startBegan(String roomId) {
+        return Observers.began(each, o -> o.startBegan(roomId));
+      }
+
+      @Override
+      public Operation stopBegan(String recordingId) {
+        return Observers.began(each, o -> o.stopBegan(recordingId));
+      }
+
+      @Override
       public void webhookHandled(String event, WebhookOutcome.Kind outcome) {
         each.forEach(o -> Observers.quietly(() -> o.webhookHandled(event, outcome)));
       }
@@ -32,6 +42,45 @@ public interface RecordingObserver {
         each.forEach(o -> Observers.quietly(() -> o.collectorRan(task, run)));
       }
     };
+  }
+
+  /**
+   * A start begins, on the caller's thread (so a tracing observer finds the caller's span there); the operation
+   * returned is told once how it ended, on whichever thread ends it.
+   *
+   * @return what this observer keeps for that start (e.g. a span); {@link Operation#NONE} by default
+   */
+  default Operation startBegan(String roomId) {
+    return Operation.NONE;
+  }
+
+  /**
+   * A stop begins, on the caller's thread; the operation returned is told once how it ended, before the stop returns.
+   *
+   * @param recordingId the recording to stop, well-formed
+   * @return what this observer keeps for that stop; {@link Operation#NONE} by default
+   */
+  default Operation stopBegan(String recordingId) {
+    return Operation.NONE;
+  }
+
+  /**
+   * One start or stop in progress, as an observer keeps it (a tracing span, a timer sample); told once how it ended.
+   */
+  @FunctionalInterface
+  interface Operation {
+
+    /** Keeps nothing. */
+    Operation NONE = (recordingId, failure) -> { };
+
+    /**
+     * The start or stop ended.
+     *
+     * @param recordingId the recording, when there is one: a start that became active, or any stop
+     * @param failure null when the start became active or the stop was accepted, else why not (a
+     *     {@link RecordingException} but for bugs)
+     */
+    void ended(@Nullable String recordingId, @Nullable Throwable failure);
   }
 
   /**

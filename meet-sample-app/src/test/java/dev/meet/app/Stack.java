@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meet.testkit.livekit.LiveKitEmulator;
+import dev.meet.testkit.livekit.S3Target;
 import dev.meet.testkit.redis.RedisServer;
 import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
@@ -28,7 +29,9 @@ final class Stack {
     this.redis = redis;
     // Its own s3proxy: the extension's buckets are emptied after each test class, this one lives for the run.
     this.s3 = S3Server.startPrivate();
+    // The egress writes into the bucket with its own storage configuration, as OpenVidu's deployments do.
     this.emulator = LiveKitEmulator.builder()
+        .defaultS3(egressStorage(s3))
         .activationDelay(Duration.ofMillis(200))
         .endingDelay(Duration.ofMillis(100))
         .webhookRetryBase(Duration.ofMillis(50))
@@ -77,6 +80,11 @@ final class Stack {
   }
 
   /** A backend's settings against this stack, as environment variables of OpenVidu Meet would give them. */
+  /** The emulated egress's own storage configuration for the bucket (the backend sends no credentials to LiveKit). */
+  static S3Target egressStorage(S3Server s3) {
+    return new S3Target(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), s3.bucket(), true);
+  }
+
   static Map<String, String> settings(LiveKitEmulator emulator, RedisServer redis, S3Server s3) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("MEET_API_KEY", Backend.API_KEY);

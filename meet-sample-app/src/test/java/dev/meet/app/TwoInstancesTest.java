@@ -31,9 +31,9 @@ class TwoInstancesTest {
 
   @BeforeAll
   static void start(RedisServer redis) throws Exception {
-    emulator = LiveKitEmulator.builder().activationDelay(Duration.ofMillis(200)).endingDelay(Duration.ofMillis(100))
-        .webhookRetryBase(Duration.ofMillis(50)).build().start();
     s3 = S3Server.startPrivate();
+    emulator = LiveKitEmulator.builder().defaultS3(Stack.egressStorage(s3)).activationDelay(Duration.ofMillis(200))
+        .endingDelay(Duration.ofMillis(100)).webhookRetryBase(Duration.ofMillis(50)).build().start();
     CompletableFuture<Backend> first = CompletableFuture.supplyAsync(() -> Backend.start(Stack.settings(emulator,
         redis, s3)));
     b = Backend.start(Stack.settings(emulator, redis, s3));

@@ -44,7 +44,8 @@ import org.springframework.context.annotation.Import;
     MeetInMemoryConfiguration.class,
     MeetStorageConfigurations.S3.class,
     MeetStorageConfigurations.Local.class,
-    MeetWebhookConfiguration.class})
+    MeetWebhookConfiguration.class,
+    MeetObservationConfiguration.class})
 public final class MeetAutoConfiguration {
 
   @Bean
@@ -123,6 +124,14 @@ public final class MeetAutoConfiguration {
                 + "random suffix by default).", e);
       }
     }
+    properties.livekit().webhook().additionalKeys().forEach((apiKey, apiSecret) -> {
+      if (apiSecret == null || apiSecret.isBlank()) {
+        throw new MeetConfigurationException("meet.livekit.webhook.additional-keys", "the secret of key '" + apiKey
+            + "' is blank", "Set meet.livekit.webhook.additional-keys.[" + apiKey + "] to that key's secret, or "
+            + "remove the key.");
+      }
+      builder.additionalWebhookKey(apiKey, apiSecret);
+    });
     listeners.orderedStream().forEach(builder::listener);
     List<RecordingObserver> observers = observer.orderedStream().toList();
     if (!observers.isEmpty()) {

@@ -50,8 +50,9 @@ public final class MeetMetricsAutoConfiguration {
       for (String name : beans.getBeanNamesForType(RecordingManager.class, false, false)) {
         if (!builtByTheStarter(beans.getMergedBeanDefinition(name))) {
           log.warn("meet metrics are not attached to the application's own RecordingManager bean={}: unless it was "
-              + "built with RecordingManager.builder().observer(meetMetrics) (RecordingObserver.all(...) for several), "
-              + "its meet.* meters stay at zero", name);
+              + "built with RecordingManager.builder().observer(...) given the RecordingObserver beans (meetMetrics, "
+              + "meetRecordingObservations; RecordingObserver.all(...) for several), its meet.* meters stay at zero "
+              + "and its starts and stops are not observed", name);
         }
       }
     };

@@ -3,6 +3,7 @@ package dev.meet.autoconfigure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -48,11 +49,14 @@ public record MeetProperties(
    * @param enabled Whether to register the endpoint
    * @param path The path LiveKit's webhook.urls point at
    * @param leeway The clock skew allowed on webhook tokens
+   * @param additionalKeys Other API keys (key to secret) whose webhooks are accepted besides meet.livekit.api-key's,
+   *     for key rotation: LiveKit never retries a 401, so while it moves to a new key both must verify
    */
   public record Webhook(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("/livekit/webhook") String path,
-      @DefaultValue("60s") Duration leeway) {}
+      @DefaultValue("60s") Duration leeway,
+      @DefaultValue Map<String, String> additionalKeys) {}
 
   /**
    * Redis, shared by the instances: the active-recording locks and the "recording is active" signal. Used when this
@@ -88,8 +92,12 @@ public record MeetProperties(
    * @param accessKey The access key (the AWS default credential chain when absent)
    * @param secretKey The secret key
    * @param forcePathStyle Path-style addressing, as most S3-compatible servers need
-   * @param egressUpload Whether egress requests carry these settings so the egress uploads into this bucket (turn
-   *     off when the egress has its own storage configuration for it)
+   * @param sendCredentialsToEgress Whether every egress request carries this bucket's settings, access key and secret
+   *     included, so the egress uploads with them (needs the keys). Off by default: the egress writes into the bucket
+   *     with its own storage configuration, and no credential of ours goes to LiveKit. <b>Risk:</b> when on, the keys
+   *     are part of every StartRoomCompositeEgress request and of the egress info LiveKit keeps, lists and sends in
+   *     webhooks; with a LiveKit run by someone else, that party gets write access to the bucket. Turn on only when
+   *     you run LiveKit yourself, with keys that can write the recordings prefix and nothing more
    * @param callTimeout The longest one S3 call may take, retries included (the AWS SDK has no limit by default, and a
    *     stalled call would hold a webhook, and LiveKit's queue, past its deadline)
    */
@@ -100,7 +108,7 @@ public record MeetProperties(
       @Nullable String accessKey,
       @Nullable String secretKey,
       @DefaultValue("true") boolean forcePathStyle,
-      @DefaultValue("true") boolean egressUpload,
+      @DefaultValue("false") boolean sendCredentialsToEgress,
       @DefaultValue("10s") Duration callTimeout) {}
 
   /**

@@ -85,21 +85,20 @@ final class MeetStorageConfigurations {
       MeetProperties.S3 s3 = properties.storage().s3();
       String bucket = MeetAutoConfiguration.require(s3.bucket(), "meet.storage.s3.bucket",
           "Set meet.storage.s3.bucket to an existing bucket.");
-      MediaTarget.S3Upload upload = null;
-      if (s3.egressUpload()) {
-        if (!hasCredentials(s3)) {
-          throw new MeetConfigurationException("meet.storage.s3.access-key",
-              "is needed so that the egress can upload into the bucket",
-              "Set meet.storage.s3.access-key and meet.storage.s3.secret-key, or set "
-                  + "meet.storage.s3.egress-upload=false when the egress has its own storage configuration.");
-        }
-        upload = new MediaTarget.S3Upload(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), bucket,
-            s3.forcePathStyle());
-      }
       // No call to S3 here: a bucket that is unreachable at start-up shows in health, and the storage works once it
       // is back.
-      S3RecordingStorage storage = new S3RecordingStorage(s3Client, bucket, layout(properties), upload);
-      return storage;
+      if (!s3.sendCredentialsToEgress()) {
+        return new S3RecordingStorage(s3Client, bucket, layout(properties));
+      }
+      if (!hasCredentials(s3)) {
+        throw new MeetConfigurationException("meet.storage.s3.access-key",
+            "is needed to send credentials to the egress (meet.storage.s3.send-credentials-to-egress=true)",
+            "Set meet.storage.s3.access-key and meet.storage.s3.secret-key, or leave "
+                + "meet.storage.s3.send-credentials-to-egress off and give the egress its own storage configuration "
+                + "for the bucket.");
+      }
+      return new S3RecordingStorage(s3Client, bucket, layout(properties), new MediaTarget.S3Upload(s3.endpoint(),
+          s3.region(), s3.accessKey(), s3.secretKey(), bucket, s3.forcePathStyle()));
     }
   }
 

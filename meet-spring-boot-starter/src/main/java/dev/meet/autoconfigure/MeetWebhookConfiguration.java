@@ -1,7 +1,6 @@
 package dev.meet.autoconfigure;
 
 import dev.meet.core.engine.RecordingManager;
-import dev.meet.core.RecordingObserver;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServlet;
 import org.springframework.beans.factory.ObjectProvider;
@@ -48,12 +47,6 @@ class MeetWebhookConfiguration {
     LiveKitWebhookHandler meetLiveKitWebhookHandler(RecordingManager recordingManager,
         ObjectProvider<ObservationRegistry> registry) {
       return new ObservedWebhookHandler(recordingManager, () -> registry.getIfAvailable(() -> ObservationRegistry.NOOP));
-    }
-
-    @Bean
-    @ConditionalOnMissingBean(name = "meetWebhookEventNamer")
-    RecordingObserver meetWebhookEventNamer(ObjectProvider<ObservationRegistry> registry) {
-      return ObservedWebhookHandler.eventNamer(() -> registry.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
   }
 

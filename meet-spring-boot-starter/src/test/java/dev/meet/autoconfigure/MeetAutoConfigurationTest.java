@@ -180,6 +180,31 @@ class MeetAutoConfigurationTest {
   }
 
   @Test
+  void webhooksSignedWithAnAdditionalKeyAreAcceptedDuringKeyRotation() {
+    byte[] body = TestWebhooks.roomStarted();
+    runner().withPropertyValues("meet.livekit.webhook.additional-keys.nextkey=next-secret").run(context -> {
+      RecordingManager manager = context.getBean(RecordingManager.class);
+      assertThat(manager.handleWebhook(body, TestWebhooks.sign(body, "nextkey", "next-secret")).kind())
+          .isEqualTo(WebhookOutcome.Kind.IGNORED);
+      assertThat(manager.handleWebhook(body, TestWebhooks.sign(body, LIVEKIT.emulator().apiKey(), LIVEKIT.emulator().apiSecret()))
+          .kind()).as("meet.livekit.api-key keeps working").isEqualTo(WebhookOutcome.Kind.IGNORED);
+      assertThat(manager.handleWebhook(body, TestWebhooks.sign(body, "otherkey", "next-secret")).kind())
+          .isEqualTo(WebhookOutcome.Kind.REJECTED);
+    });
+    runner().run(context -> assertThat(context.getBean(RecordingManager.class)
+        .handleWebhook(body, TestWebhooks.sign(body, "nextkey", "next-secret")).kind()).isEqualTo(WebhookOutcome.Kind.REJECTED));
+  }
+
+  @Test
+  void anAdditionalWebhookKeyWithABlankSecretFailsNamingTheKey() {
+    runner().withPropertyValues("meet.livekit.webhook.additional-keys.nextkey= ").run(context -> {
+      MeetConfigurationException failure = configurationFailure(context);
+      assertThat(failure.property()).isEqualTo("meet.livekit.webhook.additional-keys");
+      assertThat(failure.getMessage()).contains("'nextkey'");
+    });
+  }
+
+  @Test
   void aNonWebApplicationHasNoWebhookEndpoint() {
     runner().run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("meetLiveKitWebhookServlet"));
   }
@@ -360,24 +385,37 @@ class MeetAutoConfigurationTest {
   }
 
   @Test
-  void s3PropertiesSelectS3StorageInTheBucketWithUploadSettingsForTheEgress(S3Server s3) {
+  void s3PropertiesSelectS3StorageInTheBucketAndSendNoCredentialToTheEgress(S3Server s3) {
     runner().withPropertyValues(TestS3.properties(s3)).run(context -> {
       assertThat(context).hasSingleBean(S3Client.class);
       S3RecordingStorage storage = (S3RecordingStorage) context.getBean(RecordingStorage.class);
       assertThat(storage.bucket()).isEqualTo(s3.bucket());
       MediaTarget target = storage.mediaTarget("room-1", "0123456789");
       assertThat(target.filepath()).isEqualTo("openvidu-meet/recordings/room-1/room-1--0123456789");
-      assertThat(target.s3()).isEqualTo(new MediaTarget.S3Upload(s3.endpoint(), s3.region(), s3.accessKey(),
-          s3.secretKey(), s3.bucket(), true));
+      assertThat(target.s3()).isNull();
       storage.check();
     });
   }
 
   @Test
-  void egressUploadOffLeavesTheEgressToItsOwnStorageConfiguration(S3Server s3) {
-    runner().withPropertyValues(TestS3.properties(s3)).withPropertyValues("meet.storage.s3.egress-upload=false")
+  void sendingCredentialsToTheEgressIsAnOptInThatPutsTheBucketSettingsIntoEveryRequest(S3Server s3) {
+    runner().withPropertyValues(TestS3.properties(s3))
+        .withPropertyValues("meet.storage.s3.send-credentials-to-egress=true")
         .run(context -> assertThat(context.getBean(RecordingStorage.class).mediaTarget("room-1", "0123456789").s3())
-            .isNull());
+            .isEqualTo(new MediaTarget.S3Upload(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(),
+                s3.bucket(), true)));
+  }
+
+  @Test
+  void sendingCredentialsToTheEgressWithoutKeysFailsNamingTheAccessKey(S3Server s3) {
+    runner().withPropertyValues("meet.storage.s3.bucket=" + s3.bucket(), "meet.storage.s3.endpoint=" + s3.endpoint(),
+            "meet.storage.s3.send-credentials-to-egress=true")
+        .run(context -> {
+          MeetConfigurationException failure = configurationFailure(context);
+          assertThat(failure.property()).isEqualTo("meet.storage.s3.access-key");
+          assertThat(failure.getMessage()).contains("send-credentials-to-egress=true");
+          assertThat(failure.action()).contains("meet.storage.s3.secret-key");
+        });
   }
 
   // ------------------------------------------------------------------------------------------ user beans win
@@ -506,7 +544,8 @@ class MeetAutoConfigurationTest {
       }
     };
     runner().withBean(RecordingObserver.class, () -> own).run(context -> {
-      assertThat(context).hasSingleBean(MeetMetrics.class).getBeans(RecordingObserver.class).hasSize(2);
+      assertThat(context).hasSingleBean(MeetMetrics.class).getBeans(RecordingObserver.class)
+          .containsOnlyKeys("meetMetrics", "meetRecordingObservations", "recordingObserver");
 
       context.getBean(RecordingManager.class).handleWebhook("{}".getBytes(), "not-a-token");
 

@@ -2,6 +2,7 @@ package dev.meet.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meet.core.WebhookOutcome;
 import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.lock.LockValue;
@@ -362,6 +363,35 @@ class MeetBootIntegrationsTest {
               .hasLowCardinalityKeyValue("event", "unverified")
               .hasBeenStarted().hasBeenStopped();
         });
+  }
+
+  @Test
+  void aVerifiedWebhooksObservationIsTaggedWithItsEvent() {
+    TestObservationRegistry observations = TestObservationRegistry.create();
+    new WebApplicationContextRunner().withConfiguration(StarterAutoConfigurations.all())
+        .withPropertyValues(required())
+        .withBean(ObservationRegistry.class, () -> observations)
+        .run(context -> {
+          byte[] body = TestWebhooks.roomStarted();
+          context.getBean(LiveKitWebhookHandler.class).handle(body, TestWebhooks.sign(body, "devkey", "secret"));
+
+          TestObservationRegistryAssert.assertThat(observations)
+              .hasObservationWithNameEqualTo(ObservedWebhookHandler.NAME).that()
+              .hasLowCardinalityKeyValue("outcome", "ignored")
+              .hasLowCardinalityKeyValue("event", "room_started")
+              .hasBeenStopped();
+        });
+  }
+
+  @Test
+  void aWebhookEventLiveKitDoesNotSendOrAnUnreadableBodyIsTaggedOther() {
+    byte[] invented = "{\"event\":\"made_up_by_anyone\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] unreadable = "not json".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(ObservedWebhookHandler.event(invented, WebhookOutcome.Kind.RETRY)).isEqualTo("other");
+    assertThat(ObservedWebhookHandler.event(unreadable, WebhookOutcome.Kind.RETRY)).isEqualTo("other");
+    assertThat(ObservedWebhookHandler.event(TestWebhooks.roomStarted(), WebhookOutcome.Kind.REJECTED))
+        .isEqualTo("unverified");
   }
 
   @Test

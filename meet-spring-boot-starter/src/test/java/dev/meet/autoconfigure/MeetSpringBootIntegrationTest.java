@@ -59,12 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
 @DirtiesContext
 class MeetSpringBootIntegrationTest {
 
-  private static final LiveKitEmulator EMULATOR = LiveKitEmulator.builder()
-      .activationDelay(Duration.ofMillis(300))
-      .endingDelay(Duration.ofMillis(100))
-      .webhookRetryBase(Duration.ofMillis(100))
-      .build()
-      .start();
+  private static LiveKitEmulator emulator;
 
   private static RedisServer redis;
   private static S3Server s3;
@@ -88,13 +83,21 @@ class MeetSpringBootIntegrationTest {
   static void servers(RedisServer sharedRedis, S3Server bucket) {
     redis = sharedRedis;
     s3 = bucket;
+    // The egress writes into the bucket with its own storage configuration: the starter sends no credentials.
+    emulator = LiveKitEmulator.builder()
+        .defaultS3(TestS3.egressStorage(bucket))
+        .activationDelay(Duration.ofMillis(300))
+        .endingDelay(Duration.ofMillis(100))
+        .webhookRetryBase(Duration.ofMillis(100))
+        .build()
+        .start();
   }
 
   @DynamicPropertySource
   static void meet(DynamicPropertyRegistry registry) {
-    registry.add("meet.livekit.url", EMULATOR::url);
-    registry.add("meet.livekit.api-key", EMULATOR::apiKey);
-    registry.add("meet.livekit.api-secret", EMULATOR::apiSecret);
+    registry.add("meet.livekit.url", () -> emulator.url());
+    registry.add("meet.livekit.api-key", () -> emulator.apiKey());
+    registry.add("meet.livekit.api-secret", () -> emulator.apiSecret());
     registry.add("spring.data.redis.url", redis::uri);
     String[] redisProperties = TestRedis.isolated(redis.uri());
     for (String property : redisProperties) {
@@ -115,14 +118,16 @@ class MeetSpringBootIntegrationTest {
   void liveKitSendsItsWebhooksToTheApplication() {
     URI url = URI.create("http://127.0.0.1:" + port + "/livekit/webhook");
     if (!url.equals(webhookUrl)) {
-      EMULATOR.addWebhookUrl(url);
+      emulator.addWebhookUrl(url);
       webhookUrl = url;
     }
   }
 
   @AfterAll
   static void stopEmulator() {
-    EMULATOR.close();
+    if (emulator != null) {
+      emulator.close();
+    }
   }
 
   private static String room() {
@@ -130,7 +135,7 @@ class MeetSpringBootIntegrationTest {
   }
 
   private static List<WebhookDelivery> deliveriesOf(String event, String egressId) {
-    return EMULATOR.webhookDeliveries(event).stream()
+    return emulator.webhookDeliveries(event).stream()
         .filter(delivery -> new String(delivery.body(), StandardCharsets.UTF_8).contains(egressId))
         .toList();
   }
@@ -138,12 +143,15 @@ class MeetSpringBootIntegrationTest {
   @Test
   void aRecordingStartsStopsAndCompletesThroughTheWebhookEndpointWithItsMediaInTheBucket() throws Exception {
     String room = room();
-    EMULATOR.addParticipant(room, "alice", true);
+    emulator.addParticipant(room, "alice", true);
 
     Recording recording = manager.start(room, StartOptions.defaults());
 
     assertThat(recording.status()).isEqualTo(RecordingStatus.ACTIVE);
     RecordingId id = RecordingId.parse(recording.recordingId());
+    // No credential of ours went to LiveKit: the egress wrote with its own storage configuration.
+    assertThat(emulator.egress(id.egressId()).orElseThrow().getRoomComposite().getFileOutputsList())
+        .noneMatch(output -> output.hasS3());
     // The emulator records a delivery once our answer is back, which may be after the start returned.
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(deliveriesOf("egress_updated", id.egressId()))
         .anySatisfy(delivery -> assertThat(delivery.statusCode()).isEqualTo(200)));
@@ -188,12 +196,12 @@ class MeetSpringBootIntegrationTest {
 
   @Test
   void liveKitDownTurnsItsGroupDownButNotTheApplication() throws Exception {
-    EMULATOR.startOutage();
+    emulator.startOutage();
     try {
       assertThat(health("/actuator/health", 200).get("status").asString()).isEqualTo("UP");
       assertThat(health("/actuator/health/meet-livekit", 503).get("status").asString()).isEqualTo("DOWN");
     } finally {
-      EMULATOR.endOutage();
+      emulator.endOutage();
     }
   }
 
@@ -217,20 +225,20 @@ class MeetSpringBootIntegrationTest {
   @Test
   void webhooksWithABadSignatureAreAnswered401AndChangeNothing() {
     String room = room();
-    EMULATOR.addParticipant(room, "alice", true);
+    emulator.addParticipant(room, "alice", true);
     Recording recording = manager.start(room, StartOptions.defaults());
     String egressId = RecordingId.parse(recording.recordingId()).egressId();
-    EMULATOR.faults().webhookToken(WebhookTokenFault.BAD_SIGNATURE);
+    emulator.faults().webhookToken(WebhookTokenFault.BAD_SIGNATURE);
     try {
       manager.stop(recording.recordingId());
 
       await().atMost(Duration.ofSeconds(10)).until(() -> !deliveriesOf("egress_ended", egressId).isEmpty());
     } finally {
-      EMULATOR.faults().webhookToken(WebhookTokenFault.NONE);
+      emulator.faults().webhookToken(WebhookTokenFault.NONE);
     }
 
     assertThat(deliveriesOf("egress_ended", egressId)).extracting(WebhookDelivery::statusCode).containsOnly(401);
-    assertThat(EMULATOR.egress(egressId).orElseThrow().getStatus().name()).isEqualTo("EGRESS_COMPLETE");
+    assertThat(emulator.egress(egressId).orElseThrow().getStatus().name()).isEqualTo("EGRESS_COMPLETE");
     assertThat(manager.get(recording.recordingId()).orElseThrow().status()).isEqualTo(RecordingStatus.ENDING);
     assertThat(locks.get(room)).hasValueSatisfying(lock -> assertThat(lock.egressId()).isEqualTo(egressId));
   }

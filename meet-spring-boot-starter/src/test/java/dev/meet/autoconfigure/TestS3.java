@@ -1,5 +1,6 @@
 package dev.meet.autoconfigure;
 
+import dev.meet.testkit.livekit.S3Target;
 import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -21,6 +22,14 @@ final class TestS3 {
     return new String[] {"meet.storage.s3.bucket=" + s3.bucket(), "meet.storage.s3.endpoint=" + s3.endpoint(),
         "meet.storage.s3.region=" + s3.region(), "meet.storage.s3.access-key=" + s3.accessKey(),
         "meet.storage.s3.secret-key=" + s3.secretKey()};
+  }
+
+  /**
+   * The emulated egress's own storage configuration for this bucket: it writes there without the starter sending any
+   * credentials, the default deployment.
+   */
+  static S3Target egressStorage(S3Server s3) {
+    return new S3Target(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), s3.bucket(), true);
   }
 
   /** A client of the test's own, to look into the bucket. */

@@ -11,7 +11,6 @@ import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
 import dev.meet.core.engine.RecordingManager;
 import dev.meet.testkit.livekit.LiveKitEmulator;
-import dev.meet.testkit.livekit.LiveKitEmulatorExtension;
 import dev.meet.testkit.livekit.WebhookDelivery;
 import dev.meet.testkit.redis.RedisServer;
 import dev.meet.testkit.redis.RedisServerExtension;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -46,12 +44,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ExtendWith({RedisServerExtension.class, S3ProxyExtension.class})
 class TwoInstancesTest {
 
-  @RegisterExtension
-  static final LiveKitEmulatorExtension LIVEKIT = new LiveKitEmulatorExtension(LiveKitEmulator.builder()
-      .activationDelay(Duration.ofMillis(300))
-      .endingDelay(Duration.ofMillis(100))
-      .webhookRetryBase(Duration.ofMillis(100)));
-
+  private static LiveKitEmulator emulator;
   private static ConfigurableApplicationContext instanceA;
   private static ConfigurableApplicationContext instanceB;
   private static RecordingManager a;
@@ -59,7 +52,16 @@ class TwoInstancesTest {
   private static URI webhooksOfB;
 
   @BeforeAll
-  static void startTwoInstances(LiveKitEmulator emulator, RedisServer redis, S3Server s3) {
+  static void startTwoInstances(RedisServer redis, S3Server s3) {
+    // The egress writes into the bucket with its own storage configuration, as in production: the instances send no
+    // credentials to LiveKit.
+    emulator = LiveKitEmulator.builder()
+        .defaultS3(TestS3.egressStorage(s3))
+        .activationDelay(Duration.ofMillis(300))
+        .endingDelay(Duration.ofMillis(100))
+        .webhookRetryBase(Duration.ofMillis(100))
+        .build()
+        .start();
     Map<String, Object> shared = new LinkedHashMap<>();
     shared.put("server.port", "0");
     shared.put("server.address", "127.0.0.1");
@@ -100,6 +102,9 @@ class TwoInstancesTest {
     if (instanceB != null) {
       instanceB.close();
     }
+    if (emulator != null) {
+      emulator.close();
+    }
   }
 
   private static String room() {
@@ -113,7 +118,7 @@ class TwoInstancesTest {
   }
 
   @Test
-  void concurrentStartsOfOneRoomOnBothInstancesLetExactlyOneWin(LiveKitEmulator emulator) throws Exception {
+  void concurrentStartsOfOneRoomOnBothInstancesLetExactlyOneWin() throws Exception {
     String room = room();
     emulator.addParticipant(room, "alice", true);
     CountDownLatch ready = new CountDownLatch(2);
@@ -152,7 +157,7 @@ class TwoInstancesTest {
   }
 
   @Test
-  void aStartOnAIsActiveThroughTheSignalOverRedisWhileTheWebhooksGoToB(LiveKitEmulator emulator) {
+  void aStartOnAIsActiveThroughTheSignalOverRedisWhileTheWebhooksGoToB() {
     String room = room();
     emulator.addParticipant(room, "alice", true);
 

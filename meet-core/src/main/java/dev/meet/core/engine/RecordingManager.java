@@ -184,7 +184,7 @@ public final class RecordingManager implements AutoCloseable {
    */
   public Recording stop(String recordingId) {
     requireOpen();
-    return Stopping.stop(Failures.parseId(recordingId), recordingId, liveKit, states);
+    return Stopping.stop(Failures.parseId(recordingId), recordingId, liveKit, states, settings.observer());
   }
 
   /**

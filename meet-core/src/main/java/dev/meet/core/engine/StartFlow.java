@@ -4,6 +4,7 @@ import dev.meet.core.Recording;
 import dev.meet.core.RecordingException.Reason;
 import dev.meet.core.RecordingException;
 import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingObserver;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
 import dev.meet.core.events.RecordingEvents;
@@ -81,10 +82,14 @@ final class StartFlow {
   /**
    * Runs the whole flow off the caller's thread; the future fails only with {@link RecordingException}.
    *
+   * <p>The observer's {@link RecordingObserver#startBegan} is called here, on the caller's thread, and its operation
+   * ended with the outcome before the caller's future completes, like {@code finished}.
+   *
    * @param finished told the outcome before the caller's future completes (metrics see every start the caller saw)
    */
   CompletableFuture<Recording> start(String roomId, StartOptions options,
       BiConsumer<@Nullable Recording, @Nullable RecordingException> finished) {
+    RecordingObserver.Operation observed = settings.observer().startBegan(roomId);
     Cancellation cancellation = new Cancellation();
     CompletableFuture<Recording> start;
     try {
@@ -92,12 +97,15 @@ final class StartFlow {
           .thenCompose(started -> awaitActive(started, cancellation))
           .exceptionallyCompose(e -> CompletableFuture.failedFuture(Failures.unwrap(e)));
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(Failures.unwrap(e));
+      RecordingException failure = Failures.unwrap(e);
+      observed.ended(null, failure);
+      return CompletableFuture.failedFuture(failure);
     }
     CompletableFuture<Recording> result = new CompletableFuture<>();
     pending.add(result);
     start.whenComplete((recording, error) -> {
       RecordingException failure = error == null ? null : Failures.unwrap(error);
+      observed.ended(recording == null ? null : recording.recordingId(), failure);
       finished.accept(recording, failure);
       if (failure == null) {
         result.complete(recording);

@@ -3,6 +3,7 @@ package dev.meet.core.engine;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingException;
 import dev.meet.core.RecordingId;
+import dev.meet.core.RecordingObserver;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.livekit.EgressState;
 import dev.meet.core.livekit.LiveKitException;
@@ -18,8 +19,22 @@ final class Stopping {
 
   private Stopping() {}
 
-  static Recording stop(RecordingId id, String asGiven, LiveKitGateway liveKit,
-      RecordingStates states) {
+  /** Stops the recording, its observers told when the stop begins and how it ended. */
+  static Recording stop(RecordingId id, String asGiven, LiveKitGateway liveKit, RecordingStates states,
+      RecordingObserver observer) {
+    RecordingObserver.Operation observed = observer.stopBegan(id.toString());
+    Recording stopped;
+    try {
+      stopped = stop(id, asGiven, liveKit, states);
+    } catch (RuntimeException e) {
+      observed.ended(id.toString(), e);
+      throw e;
+    }
+    observed.ended(id.toString(), null);
+    return stopped;
+  }
+
+  private static Recording stop(RecordingId id, String asGiven, LiveKitGateway liveKit, RecordingStates states) {
     Recording recording = states.find(id).orElseThrow(() -> Failures.notFound(asGiven));
     switch (recording.status()) {
       case STARTING -> {

@@ -118,4 +118,80 @@ class ManagerShutdownAndObserverTest {
 
     assertThat(recording.status()).isEqualTo(RecordingStatus.ACTIVE);
   }
+
+  @Test
+  void startsAndStopsAreObservedFromTheCallersThreadToTheirOutcome() {
+    List<String> operations = new CopyOnWriteArrayList<>();
+    String caller = Thread.currentThread().getName();
+    RecordingManager manager = system.newManager("a", b -> b.observer(new RecordingObserver() {
+      @Override
+      public Operation startBegan(String roomId) {
+        operations.add("start began " + roomId + (Thread.currentThread().getName().equals(caller) ? " on caller" : ""));
+        return (recordingId, failure) -> operations.add("start ended " + recordingId + " " + reason(failure));
+      }
+
+      @Override
+      public Operation stopBegan(String recordingId) {
+        operations.add("stop began " + recordingId);
+        return (id, failure) -> operations.add("stop ended " + id + " " + reason(failure));
+      }
+    }));
+
+    Recording recording = manager.start("room-1", StartOptions.defaults());
+    assertThat(operations).as("ended before the start returned")
+        .containsExactly("start began room-1 on caller", "start ended " + recording.recordingId() + " null");
+    assertThatThrownBy(() -> manager.start("room-1", StartOptions.defaults())).isInstanceOf(RecordingException.class);
+    manager.stop(recording.recordingId());
+    assertThatThrownBy(() -> manager.stop(recording.recordingId())).isInstanceOf(RecordingException.class);
+
+    assertThat(operations).containsExactly(
+        "start began room-1 on caller", "start ended " + recording.recordingId() + " null",
+        "start began room-1 on caller", "start ended null ALREADY_RECORDING",
+        "stop began " + recording.recordingId(), "stop ended " + recording.recordingId() + " null",
+        "stop began " + recording.recordingId(), "stop ended " + recording.recordingId() + " ALREADY_STOPPED");
+    await().until(() -> manager.get(recording.recordingId()).orElseThrow().status() == RecordingStatus.COMPLETE);
+  }
+
+  @Test
+  void anObserverFailingToBeginOrEndAnOperationNeitherBreaksItNorKeepsTheOthersFromHearing() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    RecordingObserver failing = new RecordingObserver() {
+      @Override
+      public Operation startBegan(String roomId) {
+        throw new IllegalStateException("observer down");
+      }
+
+      @Override
+      public Operation stopBegan(String recordingId) {
+        return (id, failure) -> {
+          throw new IllegalStateException("observer down");
+        };
+      }
+    };
+    RecordingObserver listening = new RecordingObserver() {
+      @Override
+      public Operation startBegan(String roomId) {
+        return (id, failure) -> heard.add("start " + reason(failure));
+      }
+
+      @Override
+      public Operation stopBegan(String recordingId) {
+        return (id, failure) -> heard.add("stop " + reason(failure));
+      }
+    };
+    RecordingManager manager = system.newManager("a",
+        b -> b.observer(RecordingObserver.all(List.of(failing, listening))));
+
+    Recording recording = manager.start("room-1", StartOptions.defaults());
+    Recording stopping = manager.stop(recording.recordingId());
+
+    assertThat(recording.status()).isEqualTo(RecordingStatus.ACTIVE);
+    assertThat(stopping.status()).isEqualTo(RecordingStatus.ENDING);
+    assertThat(heard).containsExactly("start null", "stop null");
+    await().until(() -> manager.get(recording.recordingId()).orElseThrow().status() == RecordingStatus.COMPLETE);
+  }
+
+  private static String reason(@Nullable Throwable failure) {
+    return failure instanceof RecordingException e ? e.reason().name() : String.valueOf(failure);
+  }
 }
