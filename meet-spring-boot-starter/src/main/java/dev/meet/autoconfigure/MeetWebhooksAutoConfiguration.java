@@ -4,7 +4,6 @@ import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.webhooks.Delivery;
 import dev.meet.core.webhooks.LiveKitRoomWebhooks;
-import dev.meet.core.webhooks.RetryPolicy;
 import dev.meet.core.webhooks.RoomActivityStore;
 import dev.meet.core.webhooks.RoomEventDeriver;
 import dev.meet.core.webhooks.WebhookDispatcher;
@@ -79,17 +78,7 @@ public final class MeetWebhooksAutoConfiguration {
   WebhookSettings meetWebhookSettings(MeetWebhooksProperties properties, LiveKitSettings liveKit) {
     String key = properties.signingKey() == null || properties.signingKey().isBlank() ? liveKit.apiKey()
         : properties.signingKey();
-    MeetWebhooksProperties.Retry retry = properties.retry();
-    try {
-      return WebhookSettings.of(key).withAttemptTimeout(properties.attemptTimeout())
-          .withMaxInFlight(properties.maxInFlight())
-          .withRetry(new RetryPolicy(retry.initialDelay(), retry.maxDelay(), retry.budget()));
-    } catch (IllegalArgumentException e) {
-      // The records name the field in engine terms: attemptTimeout, maxInFlight, initialDelay, maxDelay, budget.
-      throw new MeetConfigurationException("meet.webhooks", e.getMessage(),
-          "Fix meet.webhooks.attempt-timeout, meet.webhooks.max-in-flight or meet.webhooks.retry.* as the message "
-              + "says (durations positive, max-delay not shorter than initial-delay, max-in-flight at least 1).", e);
-    }
+    return properties.toSettings(key);
   }
 
   @Bean(destroyMethod = "close")

@@ -1,5 +1,7 @@
 package dev.meet.autoconfigure;
 
+import dev.meet.core.webhooks.RetryPolicy;
+import dev.meet.core.webhooks.WebhookSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +33,24 @@ public record MeetWebhooksProperties(
     @DefaultValue Retry retry,
     @DefaultValue("meet:webhooks") String redisPrefix,
     @DefaultValue("meet-data") Path dataDirectory) {
+
+  /**
+   * The dispatcher's settings from these properties, signed with {@code key}; an application whose signing key is not
+   * a property (a generated API key) defines its own {@code WebhookSettings} bean with it.
+   *
+   * @throws MeetConfigurationException naming the property at fault
+   */
+  public WebhookSettings toSettings(String key) {
+    try {
+      return WebhookSettings.of(key).withAttemptTimeout(attemptTimeout).withMaxInFlight(maxInFlight)
+          .withRetry(new RetryPolicy(retry.initialDelay(), retry.maxDelay(), retry.budget()));
+    } catch (IllegalArgumentException e) {
+      // The records name the field in the engine's terms: attemptTimeout, maxInFlight, initialDelay, maxDelay.
+      throw new MeetConfigurationException("meet.webhooks", e.getMessage(),
+          "Fix meet.webhooks.attempt-timeout, meet.webhooks.max-in-flight or meet.webhooks.retry.* as the message "
+              + "says (durations positive, max-delay not shorter than initial-delay, max-in-flight at least 1).", e);
+    }
+  }
 
   /**
    * Retries: exponential backoff with jitter, {@code Retry-After} honoured.
