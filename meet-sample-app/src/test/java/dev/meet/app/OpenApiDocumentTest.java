@@ -58,7 +58,7 @@ class OpenApiDocumentTest extends StackTest {
 
   @Test
   void everyServedEndpointIsDocumentedAndNothingElse() {
-    assertThat(served()).hasSize(14);
+    assertThat(served()).hasSize(22);
     assertThat(documented()).isEqualTo(served());
   }
 
@@ -72,6 +72,8 @@ class OpenApiDocumentTest extends StackTest {
     Map<String, Set<String>> expected = Map.ofEntries(
         Map.entry("post /rooms", Set.of("201", "400", "401", "413", "415", "422", "500", "503")),
         Map.entry("get /rooms", Set.of("200", "401", "422", "500", "503")),
+        Map.entry("post /webhooks", Set.of("201", "401", "409", "422", "500", "503")),
+        Map.entry("get /webhooks/{webhookId}/deliveries", Set.of("200", "401", "404", "422", "500", "503")),
         Map.entry("get /rooms/{roomId}", Set.of("200", "401", "404", "500", "503")),
         Map.entry("delete /rooms/{roomId}", Set.of("200", "202", "401", "404", "409", "422", "500", "503")),
         Map.entry("post /recordings", Set.of("201", "400", "401", "403", "404", "409", "413", "415", "422", "500",

@@ -85,6 +85,7 @@ public final class MeetAutoConfiguration {
   RecordingManager recordingManager(MeetProperties properties, LiveKitSettings settings,
       LiveKitGateway liveKitGateway, RecordingLockProvider lockProvider, RecordingStorage storage,
       RecordingEvents events, RoomPolicy roomPolicy, ObjectProvider<RecordingListener> listeners,
+      ObjectProvider<RecordingManager.LiveKitEventListener> liveKitEventListeners,
       ObjectProvider<RecordingObserver> observer) {
     MeetProperties.Collectors collectors = properties.collectors();
     MeetProperties.Recording recording = properties.recording();
@@ -133,6 +134,7 @@ public final class MeetAutoConfiguration {
       builder.additionalWebhookKey(apiKey, apiSecret);
     });
     listeners.orderedStream().forEach(builder::listener);
+    liveKitEventListeners.orderedStream().forEach(builder::liveKitEventListener);
     List<RecordingObserver> observers = observer.orderedStream().toList();
     if (!observers.isEmpty()) {
       builder.observer(RecordingObserver.all(observers));

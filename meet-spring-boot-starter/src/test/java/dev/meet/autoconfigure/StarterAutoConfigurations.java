@@ -9,6 +9,7 @@ final class StarterAutoConfigurations {
 
   static AutoConfigurations all() {
     return AutoConfigurations.of(MeetAutoConfiguration.class, MeetHealthAutoConfiguration.class,
-        MeetMetricsAutoConfiguration.class, MeetWebhookSecurityAutoConfiguration.class);
+        MeetMetricsAutoConfiguration.class, MeetWebhookSecurityAutoConfiguration.class,
+        MeetWebhooksAutoConfiguration.class);
   }
 }

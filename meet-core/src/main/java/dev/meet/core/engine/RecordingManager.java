@@ -18,7 +18,6 @@ import dev.meet.core.livekit.LiveKitRoomPolicy;
 import dev.meet.core.livekit.LiveKitSdkGateway;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.livekit.LiveKitWebhookVerifier;
-import dev.meet.core.livekit.LiveKitWebhooks;
 import dev.meet.core.livekit.RoomPolicy;
 import dev.meet.core.lock.RecordingLockProvider;
 import dev.meet.core.lock.inmemory.InMemoryRecordingLockProvider;
@@ -99,7 +98,7 @@ public final class RecordingManager implements AutoCloseable {
 
   private RecordingManager(ManagerSettings settings, LiveKitGateway liveKit, LiveKitWebhookVerifier verifier,
       RecordingLockProvider locks, RecordingStorage storage, RecordingEvents events, RoomPolicy roomPolicy,
-      List<AutoCloseable> owned) {
+      List<LiveKitEventListener> liveKitEventListeners, List<AutoCloseable> owned) {
     this.settings = settings;
     this.liveKit = liveKit;
     this.webhookVerifier = verifier;
@@ -115,8 +114,8 @@ public final class RecordingManager implements AutoCloseable {
     LockEffects lockEffects = new LockEffects(settings, locks, liveKit, events, cleanup);
     this.starts = new StartFlow(settings, liveKit, locks, storage, events, roomPolicy, states, cleanup, workers,
         timers);
-    this.webhooks = new WebhookHandler(new LiveKitWebhooks(verifier), storage, states, lockEffects, events,
-        settings.observer());
+    this.webhooks = new WebhookHandler(verifier, storage, states, lockEffects, events, settings.observer(),
+        liveKitEventListeners);
     this.deletion = new Deletion(storage, states);
     this.collectors = new CollectorSchedule(settings, locks,
         new LockCollector(locks, liveKit, settings.lockTtl(), settings.collectorGrace(), settings.clock()),
@@ -343,6 +342,21 @@ public final class RecordingManager implements AutoCloseable {
   }
 
   /**
+   * Told about every verified LiveKit webhook, on the thread that handles it and within the webhook deadline, after
+   * the manager applied it (whatever its own outcome); a rejected webhook never reaches it. Its effect is meant to be
+   * durable: when it throws, LiveKit is answered 503 and redelivers, so it must be idempotent (a redelivery, or the
+   * same webhook at another instance, must change nothing twice). Throw {@link IllegalArgumentException} for a webhook
+   * it can never apply: that is logged and does not change the answer.
+   */
+  @FunctionalInterface
+  public interface LiveKitEventListener {
+    /**
+     * @param verified the webhook, verified against its raw bytes and the API secret
+     */
+    void onLiveKitEvent(livekit.LivekitWebhook.WebhookEvent verified);
+  }
+
+  /**
    * Builds a manager. Only the LiveKit connection and the storage are required; the rest defaults to the
    * single-instance embedded setup: in-memory lock and signals. {@link #build()} validates the settings as a whole,
    * never changes the builder, and may be called again after changing it.
@@ -365,6 +379,7 @@ public final class RecordingManager implements AutoCloseable {
     private final Map<String, String> additionalWebhookKeys = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private final List<RecordingListener> listeners = new ArrayList<>();
+    private final List<LiveKitEventListener> liveKitEventListeners = new ArrayList<>();
     private RecordingObserver observer = RecordingObserver.NONE;
 
     private Builder() {}
@@ -414,6 +429,16 @@ public final class RecordingManager implements AutoCloseable {
 
     public Builder listener(RecordingListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Told about every LiveKit webhook {@link #handleWebhook} verified (room, participant, egress, track ...), after
+     * the manager applied it, without a second verification: e.g. {@code LiveKitRoomWebhooks::onLiveKitWebhook} for
+     * meeting and participant events. See {@link LiveKitEventListener} for how its failures change LiveKit's answer.
+     */
+    public Builder liveKitEventListener(LiveKitEventListener listener) {
+      liveKitEventListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -541,7 +566,7 @@ public final class RecordingManager implements AutoCloseable {
       webhookKeys.put(liveKitSettings.apiKey(), liveKitSettings.apiSecret());
       LiveKitWebhookVerifier verifier = new LiveKitWebhookVerifier(webhookKeys, webhookLeeway);
       return new RecordingManager(settings, gateway, verifier, lockStore, storage, signals,
-          roomPolicy == null ? new LiveKitRoomPolicy(gateway) : roomPolicy, owned);
+          roomPolicy == null ? new LiveKitRoomPolicy(gateway) : roomPolicy, liveKitEventListeners, owned);
     }
 
     private static Duration positive(Duration value, String field) {

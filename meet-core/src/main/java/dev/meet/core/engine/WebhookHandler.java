@@ -11,6 +11,7 @@ import dev.meet.core.events.RecordingEvents;
 import dev.meet.core.livekit.EgressState;
 import dev.meet.core.livekit.LiveKitEvent;
 import dev.meet.core.livekit.LiveKitException;
+import dev.meet.core.livekit.LiveKitWebhookVerifier;
 import dev.meet.core.livekit.LiveKitWebhooks;
 import dev.meet.core.livekit.WebhookRejectedException;
 import dev.meet.core.livekit.WebhookRejectionLog;
@@ -18,6 +19,7 @@ import dev.meet.core.lock.LockException;
 import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import livekit.LivekitWebhook;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,29 +36,33 @@ import org.slf4j.LoggerFactory;
 /**
  * LiveKit's webhooks: verified against the raw bytes, egress events applied to their recording (upsert, monotonic,
  * idempotent) with their lock effects and the signal to a waiting start, {@code room_finished} freeing the room's
- * lock; and the answer LiveKit gets (2xx only once the effect is durable).
+ * lock; every verified webhook handed to the {@link RecordingManager.LiveKitEventListener}s; and the answer LiveKit
+ * gets (2xx only once the effect, the listeners' included, is durable).
  */
 final class WebhookHandler {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
 
-  private final LiveKitWebhooks webhooks;
+  private final LiveKitWebhookVerifier verifier;
   private final RecordingStorage storage;
   private final RecordingStates states;
   private final LockEffects lockEffects;
   private final RecordingEvents events;
   private final RecordingObserver observer;
+  private final List<RecordingManager.LiveKitEventListener> listeners;
 
   private final WebhookRejectionLog rejectionLog = new WebhookRejectionLog();
 
-  WebhookHandler(LiveKitWebhooks webhooks, RecordingStorage storage, RecordingStates states, LockEffects lockEffects,
-      RecordingEvents events, RecordingObserver observer) {
-    this.webhooks = webhooks;
+  WebhookHandler(LiveKitWebhookVerifier verifier, RecordingStorage storage, RecordingStates states,
+      LockEffects lockEffects, RecordingEvents events, RecordingObserver observer,
+      List<RecordingManager.LiveKitEventListener> listeners) {
+    this.verifier = verifier;
     this.storage = storage;
     this.states = states;
     this.lockEffects = lockEffects;
     this.events = events;
     this.observer = observer;
+    this.listeners = List.copyOf(listeners);
   }
 
   /**
@@ -66,9 +73,9 @@ final class WebhookHandler {
    * LiveKit is answered.
    */
   WebhookOutcome handle(byte[] rawBody, @Nullable String authorization, Executor workers, Duration deadline) {
-    LiveKitEvent event;
+    LivekitWebhook.WebhookEvent verified;
     try {
-      event = webhooks.verify(rawBody, authorization);
+      verified = verifier.verify(rawBody, authorization);
     } catch (WebhookRejectedException e) {
       // The caller may be anyone: it learns nothing about why; the operator does, without a flood of lines.
       rejectionLog.rejected(e);
@@ -76,17 +83,19 @@ final class WebhookHandler {
       observer.webhookHandled("unverified", rejected.kind());
       return rejected;
     }
-    WebhookOutcome outcome = applyWithin(event, workers, deadline);
+    LiveKitEvent event = LiveKitWebhooks.inEngineTerms(verified);
+    WebhookOutcome outcome = applyWithin(verified, event, workers, deadline);
     observer.webhookHandled(event.event(), outcome.kind());
     return outcome;
   }
 
-  private WebhookOutcome applyWithin(LiveKitEvent event, Executor workers, Duration deadline) {
+  private WebhookOutcome applyWithin(LivekitWebhook.WebhookEvent verified, LiveKitEvent event, Executor workers,
+      Duration deadline) {
     CompletableFuture<WebhookOutcome> handling;
     try {
-      handling = CompletableFuture.supplyAsync(() -> apply(event), workers);
+      handling = CompletableFuture.supplyAsync(() -> tellListeners(verified, apply(event)), workers);
     } catch (RejectedExecutionException e) {
-      return apply(event); // closed: its threads are gone, the caller's thread does it
+      return tellListeners(verified, apply(event)); // closed: its threads are gone, the caller's thread does it
     }
     try {
       return handling.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -98,7 +107,7 @@ final class WebhookHandler {
       Thread.currentThread().interrupt();
       return WebhookOutcome.retry("interrupted");
     } catch (ExecutionException e) {
-      // apply() answers every failure itself; this is a bug.
+      // apply() and tellListeners() answer every failure themselves; this is a bug.
       log.error("LiveKit webhook failed, LiveKit will retry", e.getCause());
       return WebhookOutcome.retry("unexpected failure: " + e.getCause());
     }
@@ -120,6 +129,32 @@ final class WebhookHandler {
       log.error("LiveKit webhook failed, LiveKit will retry event={} id={}", event.event(), event.id(), e);
       return WebhookOutcome.retry("unexpected failure: " + e);
     }
+  }
+
+  /**
+   * Hands the verified webhook to every listener, whatever the engine's own outcome (one never holds back the other).
+   * A listener's effect is meant to be durable, so a listener that throws turns a 2xx into a 503 and LiveKit
+   * redelivers (the engine's handling is idempotent, and so must the listener's be); an
+   * {@link IllegalArgumentException} says the webhook can never be applied, so it is only logged.
+   */
+  private WebhookOutcome tellListeners(LivekitWebhook.WebhookEvent verified, WebhookOutcome outcome) {
+    WebhookOutcome answer = outcome;
+    for (RecordingManager.LiveKitEventListener listener : listeners) {
+      try {
+        listener.onLiveKitEvent(verified);
+      } catch (IllegalArgumentException e) {
+        log.warn("LiveKit webhook refused by a listener, not retried event={} id={} listener={}: {}",
+            verified.getEvent(), verified.getId(), listener.getClass().getName(), e.getMessage());
+      } catch (RuntimeException e) {
+        log.warn("LiveKit webhook not applied by a listener, LiveKit will retry event={} id={} listener={}: {}",
+            verified.getEvent(), verified.getId(), listener.getClass().getName(), e.toString());
+        if (answer.kind() != WebhookOutcome.Kind.RETRY) {
+          answer = WebhookOutcome.retry("listener " + listener.getClass().getSimpleName() + " failed: "
+              + e.getMessage());
+        }
+      }
+    }
+    return answer;
   }
 
   private WebhookOutcome onEgress(LiveKitEvent event) {

@@ -20,6 +20,11 @@ public final class LiveKitWebhooks {
    * @throws WebhookRejectedException when the request is not a genuine LiveKit webhook
    */
   public LiveKitEvent verify(byte[] rawBody, @Nullable String authorization) {
-    return EgressProtos.event(verifier.verify(rawBody, authorization));
+    return inEngineTerms(verifier.verify(rawBody, authorization));
+  }
+
+  /** A webhook already verified by a {@link LiveKitWebhookVerifier}, in the engine's terms. */
+  public static LiveKitEvent inEngineTerms(livekit.LivekitWebhook.WebhookEvent verified) {
+    return EgressProtos.event(Objects.requireNonNull(verified, "verified"));
   }
 }

@@ -14,7 +14,9 @@ import dev.meet.app.web.JsonWriter;
 import dev.meet.app.web.LiveKitWebhookController;
 import dev.meet.app.web.PublicUrls;
 import dev.meet.autoconfigure.MeetProperties;
+import dev.meet.autoconfigure.MeetWebhooksProperties;
 import dev.meet.core.engine.RecordingManager;
+import dev.meet.core.webhooks.WebhookSettings;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.livekit.LiveKitWebhookVerifier;
@@ -150,6 +152,12 @@ public class BackendConfiguration {
   @Bean
   String meetApiKey(ApiProperties api, BackendProperties backend) {
     return ApiKeys.resolve(api.key(), backend.dataDir());
+  }
+
+  /** Webhooks are signed with the API key (OpenVidu Meet's receivers check that), generated or configured. */
+  @Bean
+  WebhookSettings meetWebhookSettings(MeetWebhooksProperties webhooks, String meetApiKey) {
+    return webhooks.toSettings(meetApiKey);
   }
 
   @Bean

@@ -82,6 +82,8 @@ public final class OpenViduEnvironment implements EnvironmentPostProcessor {
     }
     out.put(API_PREFIX, new ApiProperties(null, basePath).apiPrefix());
 
+    copy(env, out, "MEET_WEBHOOK_URL", "meet.webhooks.url");
+
     copy(env, out, "MEET_DATA_DIR", "meet.backend.data-dir");
     copy(env, out, "MEET_EMULATOR_PORT", "meet.backend.emulator-port");
     copy(env, out, "MEET_PUBLIC_URL", "meet.backend.public-url");
@@ -89,6 +91,7 @@ public final class OpenViduEnvironment implements EnvironmentPostProcessor {
     String dataDir = out.containsKey("meet.backend.data-dir") ? (String) out.get("meet.backend.data-dir")
         : env.getProperty("meet.backend.data-dir", "./meet-data");
     out.put("meet.storage.local-directory", dataDir);
+    out.put("meet.webhooks.data-directory", dataDir);
     boolean liveKitConfigured = out.containsKey("meet.livekit.url") || env.getProperty("meet.livekit.url") != null;
     if (!liveKitConfigured && env.getProperty(EMBEDDED_LIVEKIT) == null) {
       out.put(EMBEDDED_LIVEKIT, "true");

@@ -75,4 +75,13 @@ class OpenViduEnvironmentTest {
     assertThat(new ApiProperties(null, "meet/").apiPrefix()).isEqualTo("/meet/api/v1");
     assertThat(new ApiProperties(null, "/").apiPrefix()).isEqualTo("/api/v1");
   }
+
+  @Test
+  void theWebhookUrlAndDataDirectoryMapOntoTheWebhookProperties() {
+    Map<String, Object> mapped = map(Map.of("MEET_WEBHOOK_URL", " https://hooks.example.com/meet ",
+        "MEET_DATA_DIR", "/var/meet"));
+    assertThat(mapped).containsEntry("meet.webhooks.url", "https://hooks.example.com/meet")
+        .containsEntry("meet.webhooks.data-directory", "/var/meet");
+    assertThat(map(Map.of())).doesNotContainKey("meet.webhooks.url");
+  }
 }
