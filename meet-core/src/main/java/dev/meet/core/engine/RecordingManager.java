@@ -562,6 +562,11 @@ public final class RecordingManager implements AutoCloseable {
         log.warn("no lock provider configured: using the in-memory one, which is correct for a single instance only");
         lockStore = new InMemoryRecordingLockProvider();
       }
+      String conflicting = additionalWebhookKeys.get(liveKitSettings.apiKey());
+      if (conflicting != null && !conflicting.equals(liveKitSettings.apiSecret())) {
+        throw new IllegalStateException("additionalWebhookKey names the LiveKit API key '" + liveKitSettings.apiKey()
+            + "' with another secret: one key has one secret");
+      }
       Map<String, String> webhookKeys = new LinkedHashMap<>(additionalWebhookKeys);
       webhookKeys.put(liveKitSettings.apiKey(), liveKitSettings.apiSecret());
       LiveKitWebhookVerifier verifier = new LiveKitWebhookVerifier(webhookKeys, webhookLeeway);

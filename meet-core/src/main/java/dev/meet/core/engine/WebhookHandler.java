@@ -83,7 +83,17 @@ final class WebhookHandler {
       observer.webhookHandled("unverified", rejected.kind());
       return rejected;
     }
-    LiveKitEvent event = LiveKitWebhooks.inEngineTerms(verified);
+    LiveKitEvent event;
+    try {
+      event = LiveKitWebhooks.inEngineTerms(verified);
+    } catch (RuntimeException e) {
+      // Verified but unreadable in our terms: a bug of ours, so not a 4xx LiveKit would never retry.
+      log.error("LiveKit webhook could not be read, LiveKit will retry event={} id={}", verified.getEvent(),
+          verified.getId(), e);
+      WebhookOutcome failed = WebhookOutcome.retry("unexpected failure: " + e);
+      observer.webhookHandled(verified.getEvent(), failed.kind());
+      return failed;
+    }
     WebhookOutcome outcome = applyWithin(verified, event, workers, deadline);
     observer.webhookHandled(event.event(), outcome.kind());
     return outcome;

@@ -172,7 +172,14 @@ public final class LiveKitWebhookVerifier {
           "the Authorization header has a 'Bearer ' prefix, but LiveKit sends the bare JWT");
     }
     try {
-      return verifierFor(token).verify(token);
+      DecodedJWT verified = verifierFor(token).verify(token);
+      // withClaimPresence accepts "exp": null, which java-jwt then reads as "never expires".
+      if (verified.getExpiresAtAsInstant() == null || verified.getNotBeforeAsInstant() == null) {
+        throw new WebhookRejectedException(Reason.MALFORMED_TOKEN, "the token has no exp or nbf value");
+      }
+      return verified;
+    } catch (WebhookRejectedException e) {
+      throw e;
     } catch (JWTDecodeException e) {
       throw new WebhookRejectedException(Reason.MALFORMED_TOKEN, "the Authorization header is not a JWT", e);
     } catch (AlgorithmMismatchException e) {
@@ -192,6 +199,11 @@ public final class LiveKitWebhookVerifier {
       throw incorrectClaim(e);
     } catch (JWTVerificationException e) {
       throw new WebhookRejectedException(Reason.MALFORMED_TOKEN, "invalid token (" + e.getMessage() + ")", e);
+    } catch (RuntimeException e) {
+      // java-jwt lets some malformed values escape as other exceptions (an exp of Long.MAX_VALUE throws
+      // DateTimeException while the token is decoded, before its signature is checked): still a forgery to reject.
+      throw new WebhookRejectedException(Reason.MALFORMED_TOKEN, "the token cannot be read (" + e.getClass()
+          .getSimpleName() + ")", e);
     }
   }
 

@@ -72,6 +72,13 @@ class RecordingManagerBuilderTest {
   }
 
   @Test
+  void anAdditionalWebhookKeyNamingTheLiveKitKeyWithAnotherSecretIsRejected() {
+    assertThatThrownBy(() -> builder().additionalWebhookKey("key", "another-secret").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("additionalWebhookKey names the LiveKit API key 'key' with another secret");
+  }
+
+  @Test
   void withoutAnInstanceIdEachManagerGetsItsOwn() {
     RecordingManager.Builder builder = RecordingManager.builder()
         .liveKit(new LiveKitSettings("http://127.0.0.1:1", "key", "secret"))

@@ -323,6 +323,33 @@ class LiveKitWebhookVerifierTest {
   }
 
   @Test
+  void aTokenWhoseExpiryIsNullIsRejectedBecauseItWouldNeverExpire() {
+    byte[] body = sampleBody();
+    String eternal = JWT.create().withIssuer(KEY).withNotBefore(Instant.now()).withNullClaim("exp")
+        .withClaim("sha256", sha256(body)).sign(hs256());
+
+    assertRejected(() -> verifier.verify(body, eternal), Reason.MALFORMED_TOKEN);
+  }
+
+  @Test
+  void aTokenWhoseNotBeforeIsNullIsRejected() {
+    byte[] body = sampleBody();
+    String undated = JWT.create().withIssuer(KEY).withNullClaim("nbf")
+        .withExpiresAt(Instant.now().plusSeconds(300)).withClaim("sha256", sha256(body)).sign(hs256());
+
+    assertRejected(() -> verifier.verify(body, undated), Reason.MALFORMED_TOKEN);
+  }
+
+  @Test
+  void anUnsignedTokenWithAnOutOfRangeExpiryIsRejectedNotThrown() {
+    byte[] body = sampleBody();
+    String forged = JWT.create().withPayload(java.util.Map.of("iss", KEY, "exp", Long.MAX_VALUE,
+        "nbf", Long.MAX_VALUE, "sha256", sha256(body))).sign(Algorithm.HMAC256("not-the-secret"));
+
+    assertRejected(() -> verifier.verify(body, forged), Reason.MALFORMED_TOKEN);
+  }
+
+  @Test
   void aTokenWithoutNotBeforeIsRejectedEvenWhenCorrectlySigned() {
     byte[] body = sampleBody();
     String undated = JWT.create().withIssuer(KEY).withExpiresAt(Instant.now().plusSeconds(300))
