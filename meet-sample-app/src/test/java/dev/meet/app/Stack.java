@@ -102,7 +102,9 @@ final class Stack {
     settings.put("meet.recording.start-timeout", "5s");
     settings.put("meet.backend.room-collector-interval", "300ms");
     settings.put("meet.collectors.interval", "1s");
-    settings.put("meet.collectors.grace", "6s");
+    // The grace must cover a LiveKit call and the start timeout (plus a margin), or the build refuses it.
+    settings.put("meet.livekit.call-timeout", "5s");
+    settings.put("meet.collectors.grace", "15s");
     return settings;
   }
 }
