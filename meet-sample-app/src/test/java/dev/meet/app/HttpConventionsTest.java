@@ -108,6 +108,28 @@ class HttpConventionsTest extends StackTest {
   }
 
   @Test
+  void aRoomEventSignedWithTheRotationKeyMovesTheRoomStatus() throws Exception {
+    String roomId = stack.roomWithParticipant("rotated");
+    RoomsApiTest.awaitRoomStatus(roomId, "active_meeting");
+    byte[] body = ("{\"event\":\"room_finished\",\"id\":\"EV_rotated\",\"createdAt\":\""
+        + java.time.Instant.now().getEpochSecond() + "\",\"room\":{\"name\":\"" + roomId + "\"}}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.time.Instant now = java.time.Instant.now();
+    String token = com.auth0.jwt.JWT.create().withIssuer("nextkey").withNotBefore(now)
+        .withExpiresAt(now.plusSeconds(300))
+        .withClaim("sha256", java.util.Base64.getEncoder().encodeToString(
+            java.security.MessageDigest.getInstance("SHA-256").digest(body)))
+        .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("next-secret"));
+
+    Backend.Response answer = api.send(HttpRequest.newBuilder(URI.create(api.webhookUrl()))
+        .header("Content-Type", "application/webhook+json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)), "X-API-KEY", "", "Authorization", token);
+
+    assertThat(answer.status()).isEqualTo(200);
+    RoomsApiTest.awaitRoomStatus(roomId, "open");
+  }
+
+  @Test
   void aLiveKitOutageIs503NamingLiveKitAndCreatesNothing() {
     stack.emulator.startOutage();
     try {

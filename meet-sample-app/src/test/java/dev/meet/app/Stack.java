@@ -105,6 +105,8 @@ final class Stack {
     // The grace must cover a LiveKit call and the start timeout (plus a margin), or the build refuses it.
     settings.put("meet.livekit.call-timeout", "5s");
     settings.put("meet.collectors.grace", "15s");
+    // A second LiveKit key accepted on webhooks, as during a key rotation.
+    settings.put("meet.livekit.webhook.additional-keys[nextkey]", "next-secret");
     return settings;
   }
 }

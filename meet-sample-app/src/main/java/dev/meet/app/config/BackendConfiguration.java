@@ -6,6 +6,7 @@ import dev.meet.app.rooms.LocalRoomStore;
 import dev.meet.app.rooms.RoomCollector;
 import dev.meet.app.rooms.RoomPolicies;
 import dev.meet.app.rooms.RoomService;
+import dev.meet.app.rooms.RoomStatusListener;
 import dev.meet.app.rooms.RoomStore;
 import dev.meet.app.rooms.S3RoomStore;
 import dev.meet.app.web.ApiKeyFilter;
@@ -19,7 +20,6 @@ import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.webhooks.WebhookSettings;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.livekit.LiveKitSettings;
-import dev.meet.core.livekit.LiveKitWebhookVerifier;
 import dev.meet.core.livekit.RoomPolicy;
 import dev.meet.core.lock.RecordingLockProvider;
 import io.swagger.v3.oas.models.Components;
@@ -186,10 +186,15 @@ public class BackendConfiguration {
   }
 
   @Bean
-  LiveKitWebhookController liveKitWebhookController(RecordingManager recordings, RoomService rooms,
-      LiveKitSettings settings, MeetProperties meet, ExecutorService webhookExecutor, BackendProperties backend) {
-    return new LiveKitWebhookController(recordings, rooms, new LiveKitWebhookVerifier(settings.apiKey(),
-        settings.apiSecret(), meet.livekit().webhook().leeway()), webhookExecutor, backend.webhookTimeout());
+  LiveKitWebhookController liveKitWebhookController(RecordingManager recordings, ExecutorService webhookExecutor,
+      BackendProperties backend) {
+    return new LiveKitWebhookController(recordings, webhookExecutor, backend.webhookTimeout());
+  }
+
+  /** Collected by the starter's recording manager, which hands it every webhook it has verified. */
+  @Bean
+  RoomStatusListener roomStatusListener(ObjectProvider<RoomService> rooms) {
+    return new RoomStatusListener(rooms::getObject);
   }
 
   /**

@@ -1,10 +1,7 @@
 package dev.meet.app.web;
 
-import dev.meet.app.rooms.RoomService;
 import dev.meet.core.engine.RecordingManager;
 import dev.meet.core.WebhookOutcome;
-import dev.meet.core.livekit.LiveKitWebhookVerifier;
-import dev.meet.core.livekit.WebhookRejectedException;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import livekit.LivekitWebhook.WebhookEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,16 +31,11 @@ public class LiveKitWebhookController {
   private static final Logger log = LoggerFactory.getLogger(LiveKitWebhookController.class);
 
   private final RecordingManager recordings;
-  private final RoomService rooms;
-  private final LiveKitWebhookVerifier verifier;
   private final ExecutorService executor;
   private final Duration timeout;
 
-  public LiveKitWebhookController(RecordingManager recordings, RoomService rooms, LiveKitWebhookVerifier verifier,
-      ExecutorService webhookExecutor, Duration timeout) {
+  public LiveKitWebhookController(RecordingManager recordings, ExecutorService webhookExecutor, Duration timeout) {
     this.recordings = recordings;
-    this.rooms = rooms;
-    this.verifier = verifier;
     this.executor = webhookExecutor;
     this.timeout = timeout;
   }
@@ -53,54 +44,30 @@ public class LiveKitWebhookController {
   public ResponseEntity<Object> receive(@RequestBody(required = false) byte @Nullable [] body,
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
     byte[] raw = body == null ? new byte[0] : body;
-    WebhookEvent event;
-    try {
-      event = verifier.verify(raw, authorization);
-    } catch (WebhookRejectedException e) {
-      log.warn("webhook rejected reason={}", e.reason());
-      return ResponseEntity.status(401).body(ApiError.of("Authentication Error", "Invalid webhook: "
-          + e.getMessage()));
-    }
-    CompletableFuture<ResponseEntity<Object>> handling = CompletableFuture.supplyAsync(() -> handle(raw,
-        authorization, event), executor);
+    CompletableFuture<ResponseEntity<Object>> handling =
+        CompletableFuture.supplyAsync(() -> handle(raw, authorization), executor);
     try {
       return handling.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.warn("webhook took longer than {} event={} id={}: answering 503 so that LiveKit retries", timeout,
-          event.getEvent(), event.getId());
+      log.warn("webhook took longer than {}: answering 503 so that LiveKit retries", timeout);
       return ResponseEntity.status(503).body(ApiError.of("Service Unavailable", "The webhook could not be handled "
           + "in time"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ResponseEntity.status(503).body(ApiError.of("Service Unavailable", "Interrupted"));
     } catch (ExecutionException e) {
-      log.warn("webhook failed event={} id={}: {}", event.getEvent(), event.getId(), String.valueOf(e.getCause()));
+      log.warn("webhook failed: {}", String.valueOf(e.getCause()));
       return ResponseEntity.status(503).body(ApiError.of("Service Unavailable", "The webhook could not be handled: "
           + e.getCause().getMessage()));
     }
   }
 
-  private ResponseEntity<Object> handle(byte[] raw, @Nullable String authorization, WebhookEvent event) {
+  /** The engine verifies, applies and hands room events to the {@code RoomStatusListener}. */
+  private ResponseEntity<Object> handle(byte[] raw, @Nullable String authorization) {
     WebhookOutcome outcome = recordings.handleWebhook(raw, authorization);
     if (outcome.httpStatus() != 200) {
       return ResponseEntity.status(outcome.httpStatus()).body(ApiError.of(
           outcome.httpStatus() == 401 ? "Authentication Error" : "Service Unavailable", outcome.message()));
-    }
-    String roomName = event.hasRoom() ? event.getRoom().getName() : "";
-    if (!roomName.isEmpty()) {
-      switch (event.getEvent()) {
-        case "participant_joined" -> rooms.meetingStarted(roomName);
-        case "room_started" -> {
-          // LiveKit starts a room when it is created too; only a room with someone in it has a meeting.
-          if (event.getRoom().getNumParticipants() > 0) {
-            rooms.meetingStarted(roomName);
-          }
-        }
-        case "room_finished" -> rooms.meetingEnded(roomName);
-        default -> {
-          // egress events are the core's; the rest is not for rooms
-        }
-      }
     }
     return ResponseEntity.ok(java.util.Map.of("message", outcome.message()));
   }
