@@ -71,6 +71,44 @@ public interface RecordingStorage {
    */
   Map<RecordingId, @Nullable String> deleteAll(Collection<RecordingId> ids);
 
+  /**
+   * One page of the index of unfinished recordings, in key order, at most {@value UnfinishedPage#MAX_ENTRIES} entries.
+   *
+   * <p>The index holds every stored recording whose status is not terminal: {@link #create} writes the entry before
+   * the metadata, an {@link #update} to a terminal status and {@link #delete} remove it after the metadata changed.
+   * So a walk of the index finds every unfinished recording, and may find entries of recordings that finished, were
+   * deleted or were never stored (a failure between the two writes); whoever finds one drops it with
+   * {@link #removeUnfinished}. Costs one listing request per page, whatever the number of finished recordings.
+   *
+   * <p>Recordings stored before the index existed (by an older version, or while the index was lost) are in it only
+   * after {@link #rebuildUnfinishedIndex}; {@link #unfinishedIndexBuilt} tells whether that happened.
+   *
+   * @param pageToken null for the first page, else the previous page's {@code nextPageToken}
+   * @throws InvalidPageTokenException when the token was not issued by this method
+   */
+  UnfinishedPage listUnfinished(@Nullable String pageToken);
+
+  /**
+   * Drops a stale entry from the index. Call it only for a recording whose stored status is terminal, or whose
+   * metadata is gone and whose entry is older than any create still in flight; otherwise an unfinished recording would
+   * leave the index. Removing an absent entry does nothing.
+   */
+  void removeUnfinished(RecordingId id);
+
+  /** Whether {@link #rebuildUnfinishedIndex} ever completed on this storage (one small read). */
+  boolean unfinishedIndexBuilt();
+
+  /**
+   * Rebuilds the index from the recordings themselves: reads every stored recording (one listing per page and one read
+   * per recording on S3) and indexes each unfinished one that is not yet, then records that the index is built. Meant
+   * to run once (the reconciler's first run on a storage without the index does it), or after an operator restored
+   * metadata from a backup. Safe while other instances write: an entry it adds for a recording that finished meanwhile
+   * is stale, and dropped by the next reconciler run.
+   *
+   * @return how many entries it added
+   */
+  int rebuildUnfinishedIndex();
+
   /** The media's size in bytes, if the media exists. */
   Optional<Long> mediaSize(RecordingId id);
 

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * {prefix}recordings/.metadata/{roomId}/{egressId}/{uid}.json
  * {prefix}recordings/.secrets/{roomId}/{egressId}/{uid}.json
  * {prefix}recordings/.tombstones/{roomId}/{egressId}/{uid}      (empty: its time is the deletion's)
+ * {prefix}recordings/.unfinished/{roomId}/{egressId}/{uid}      (empty: the index of unfinished recordings)
+ * {prefix}recordings/.unfinished-index                          (empty: the index was built over this storage)
  * {prefix}recordings/{roomId}/{roomId}--{uid}.mp4
  * </pre>
  *
@@ -66,6 +68,29 @@ public final class StorageLayout {
     return prefix + "recordings/.tombstones/" + id.roomId() + "/" + id.egressId() + "/" + id.uid();
   }
 
+  /** The entry of the index of unfinished recordings (see {@link RecordingStorage#listUnfinished}). */
+  public String unfinishedKey(RecordingId id) {
+    return unfinishedPrefix() + id.roomId() + "/" + id.egressId() + "/" + id.uid();
+  }
+
+  /** Where the index of unfinished recordings lies. */
+  public String unfinishedPrefix() {
+    return prefix + "recordings/.unfinished/";
+  }
+
+  /**
+   * Written once the index of unfinished recordings was built over this storage. Room ids never start with '.', so no
+   * media directory can collide with it.
+   */
+  public String unfinishedIndexBuiltKey() {
+    return prefix + "recordings/.unfinished-index";
+  }
+
+  /** The recording id of an index entry's key, or null when the key is not one (foreign objects are skipped). */
+  public @Nullable RecordingId recordingIdOfUnfinishedKey(String key) {
+    return recordingIdUnder(unfinishedPrefix(), key, "");
+  }
+
   /** The media key, {@code .mp4} included. */
   public String mediaKey(RecordingId id) {
     return mediaPathWithoutExtension(id) + ".mp4";
@@ -105,10 +130,14 @@ public final class StorageLayout {
    * never trusted).
    */
   public @Nullable RecordingId recordingIdOfMetadataKey(String key) {
-    if (!key.startsWith(metadataPrefix()) || !key.endsWith(".json")) {
+    return recordingIdUnder(metadataPrefix(), key, ".json");
+  }
+
+  private static @Nullable RecordingId recordingIdUnder(String keyPrefix, String key, String suffix) {
+    if (!key.startsWith(keyPrefix) || !key.endsWith(suffix) || key.length() < keyPrefix.length() + suffix.length()) {
       return null;
     }
-    String[] parts = key.substring(metadataPrefix().length(), key.length() - ".json".length()).split("/", -1);
+    String[] parts = key.substring(keyPrefix.length(), key.length() - suffix.length()).split("/", -1);
     if (parts.length != 3) {
       return null;
     }
@@ -133,6 +162,14 @@ public final class StorageLayout {
    * @throws InvalidPageTokenException when the token was not issued for this listing
    */
   public String keyOfPageToken(String token, String listPrefix) {
+    String key = decodePageToken(token);
+    if (!key.startsWith(listPrefix) || recordingIdOfMetadataKey(key) == null) {
+      throw new InvalidPageTokenException("invalid page token: not issued for this query");
+    }
+    return key;
+  }
+
+  private static String decodePageToken(String token) {
     if (token.isEmpty() || token.length() > MAX_PAGE_TOKEN_LENGTH) {
       throw new InvalidPageTokenException("invalid page token");
     }
@@ -147,8 +184,18 @@ public final class StorageLayout {
     } catch (IllegalArgumentException | CharacterCodingException e) {
       throw new InvalidPageTokenException("invalid page token");
     }
-    if (!key.startsWith(listPrefix) || recordingIdOfMetadataKey(key) == null) {
-      throw new InvalidPageTokenException("invalid page token: not issued for this query");
+    return key;
+  }
+
+  /**
+   * The index entry's key a page token of {@link RecordingStorage#listUnfinished} names.
+   *
+   * @throws InvalidPageTokenException when the token was not issued for the index
+   */
+  public String keyOfUnfinishedPageToken(String token) {
+    String key = decodePageToken(token);
+    if (!key.startsWith(unfinishedPrefix())) {
+      throw new InvalidPageTokenException("invalid page token: not issued for the index of unfinished recordings");
     }
     return key;
   }

@@ -470,6 +470,166 @@ public abstract class AbstractRecordingStorageContractTest {
         .isInstanceOf(InvalidPageTokenException.class);
   }
 
+  // ---- the index of unfinished recordings --------------------------------------------------------------------------
+
+  private List<RecordingId> unfinishedIds() {
+    List<RecordingId> ids = new ArrayList<>();
+    String token = null;
+    do {
+      UnfinishedPage page = storage().listUnfinished(token);
+      page.entries().forEach(entry -> ids.add(entry.id()));
+      token = page.nextPageToken();
+    } while (token != null);
+    return ids;
+  }
+
+  @Test
+  void theIndexHoldsExactlyTheRecordingsThatAreNotTerminal() {
+    java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+    Map<RecordingStatus, RecordingId> byStatus = new java.util.EnumMap<>(RecordingStatus.class);
+    for (RecordingStatus status : RecordingStatus.values()) {
+      RecordingId id = newId(ROOM);
+      create(id, status);
+      byStatus.put(status, id);
+    }
+
+    UnfinishedPage page = storage().listUnfinished(null);
+
+    assertThat(page.entries()).extracting(UnfinishedRecording::id).containsExactlyInAnyOrderElementsOf(
+        byStatus.entrySet().stream().filter(e -> !e.getKey().isTerminal()).map(Map.Entry::getValue).toList());
+    assertThat(page.entries()).allSatisfy(entry ->
+        assertThat(entry.indexedAt()).isBetween(before, java.time.Instant.now().plusSeconds(5)));
+    assertThat(page.nextPageToken()).isNull();
+  }
+
+  @Test
+  void anUpdateToATerminalStatusRemovesTheEntryAndOneBetweenUnfinishedStatusesKeepsIt() {
+    StoredRecording finishing = create(newId(ROOM), RecordingStatus.ACTIVE);
+    StoredRecording ending = create(newId(ROOM), RecordingStatus.ACTIVE);
+
+    storage().update(finishing, new RecordingMetadata(finishing.recording().withStatus(RecordingStatus.COMPLETE), 1))
+        .orElseThrow();
+    storage().update(ending, new RecordingMetadata(ending.recording().withStatus(RecordingStatus.ENDING), 1))
+        .orElseThrow();
+
+    assertThat(unfinishedIds()).containsExactly(ending.recording().id());
+    assertThat(storedKeys()).doesNotContain(layout().unfinishedKey(finishing.recording().id()));
+  }
+
+  @Test
+  void aRefusedUpdateLeavesTheEntry() {
+    StoredRecording stored = create(newId(ROOM), RecordingStatus.ACTIVE);
+    storage().update(stored, new RecordingMetadata(stored.recording().withStatus(RecordingStatus.ENDING), 1))
+        .orElseThrow();
+
+    assertThat(storage().update(stored,
+        new RecordingMetadata(stored.recording().withStatus(RecordingStatus.COMPLETE), 2))).isEmpty();
+
+    assertThat(unfinishedIds()).containsExactly(stored.recording().id());
+  }
+
+  @Test
+  void aRecordingCreatedTerminalIsNeverIndexed() {
+    create(newId(ROOM), RecordingStatus.FAILED);
+
+    assertThat(storage().listUnfinished(null).entries()).isEmpty();
+  }
+
+  @Test
+  void deleteAndDeleteAllRemoveTheEntriesOfWhatTheyDeleted() {
+    RecordingId deleted = newId(ROOM);
+    RecordingId deletedInBulk = newId("room-2");
+    RecordingId kept = newId(ROOM);
+    create(deleted, RecordingStatus.ACTIVE);
+    create(deletedInBulk, RecordingStatus.STARTING);
+    create(kept, RecordingStatus.ACTIVE);
+
+    storage().delete(deleted);
+    storage().deleteAll(List.of(deletedInBulk));
+
+    assertThat(unfinishedIds()).containsExactly(kept);
+    assertThat(storedKeys()).doesNotContain(layout().unfinishedKey(deleted), layout().unfinishedKey(deletedInBulk));
+  }
+
+  @Test
+  void theIndexPagesThroughMoreThanOnePageInKeyOrder() {
+    List<RecordingId> ids = new ArrayList<>();
+    for (int i = 0; i < UnfinishedPage.MAX_ENTRIES + 1; i++) {
+      RecordingId id = newId("room-" + (i % 7));
+      writeObject(layout().unfinishedKey(id), new byte[0]);
+      ids.add(id);
+    }
+
+    UnfinishedPage first = storage().listUnfinished(null);
+    UnfinishedPage second = storage().listUnfinished(first.nextPageToken());
+
+    assertThat(first.entries()).hasSize(UnfinishedPage.MAX_ENTRIES);
+    assertThat(first.nextPageToken()).isNotNull();
+    assertThat(second.entries()).hasSize(1);
+    assertThat(second.nextPageToken()).isNull();
+    List<RecordingId> walked = new ArrayList<>();
+    first.entries().forEach(entry -> walked.add(entry.id()));
+    second.entries().forEach(entry -> walked.add(entry.id()));
+    assertThat(walked).containsExactlyElementsOf(
+        ids.stream().sorted(Comparator.comparing(id -> layout().unfinishedKey(id))).toList());
+  }
+
+  @Test
+  void theIndexSkipsForeignObjectsUnderItsPrefix() {
+    RecordingId id = newId(ROOM);
+    create(id, RecordingStatus.ACTIVE);
+    writeObject(layout().unfinishedPrefix() + "room-1/not-an-egress", new byte[0]);
+    writeObject(layout().unfinishedPrefix() + "notes.txt", bytes(10));
+
+    assertThat(unfinishedIds()).containsExactly(id);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "not base64 !", "b3BlbnZpZHUtbWVldC9yZWNvcmRpbmdzLy5tZXRhZGF0YS9yb29tLTEv"})
+  void aPageTokenOfAnotherListingIsRejectedByTheIndex(String token) {
+    assertThatThrownBy(() -> storage().listUnfinished(token)).isInstanceOf(InvalidPageTokenException.class);
+  }
+
+  @Test
+  void removeUnfinishedDropsOnlyThatEntryAndIgnoresAnAbsentOne() {
+    RecordingId removed = newId(ROOM);
+    RecordingId kept = newId(ROOM);
+    create(removed, RecordingStatus.ACTIVE);
+    create(kept, RecordingStatus.ACTIVE);
+
+    storage().removeUnfinished(removed);
+    storage().removeUnfinished(removed);
+    storage().removeUnfinished(newId("room-9"));
+
+    assertThat(unfinishedIds()).containsExactly(kept);
+    assertThat(storage().find(removed)).isPresent();
+  }
+
+  @Test
+  void rebuildIndexesTheUnfinishedRecordingsStoredWithoutTheIndexOnce() {
+    RecordingId active = newId(ROOM);
+    RecordingId starting = newId("room-2");
+    RecordingId complete = newId(ROOM);
+    RecordingId alreadyIndexed = newId(ROOM);
+    // As a version without the index stored them: metadata only.
+    writeObject(layout().metadataKey(active),
+        dev.meet.core.support.RecordingJson.writeMetadata(metadata(active, RecordingStatus.ACTIVE)));
+    writeObject(layout().metadataKey(starting),
+        dev.meet.core.support.RecordingJson.writeMetadata(metadata(starting, RecordingStatus.STARTING)));
+    writeObject(layout().metadataKey(complete),
+        dev.meet.core.support.RecordingJson.writeMetadata(metadata(complete, RecordingStatus.COMPLETE)));
+    create(alreadyIndexed, RecordingStatus.ACTIVE);
+    assertThat(storage().unfinishedIndexBuilt()).isFalse();
+
+    int added = storage().rebuildUnfinishedIndex();
+
+    assertThat(added).isEqualTo(2);
+    assertThat(unfinishedIds()).containsExactlyInAnyOrder(active, starting, alreadyIndexed);
+    assertThat(storage().unfinishedIndexBuilt()).isTrue();
+    assertThat(storage().rebuildUnfinishedIndex()).isZero();
+    assertThat(storage().list(new RecordingQuery(null, null, 100, null)).recordings()).hasSize(4);
+  }
+
   // ---- delete ------------------------------------------------------------------------------------------------------
 
   @Test

@@ -15,7 +15,10 @@ import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StorageLayout;
 import dev.meet.core.storage.StoredRecording;
+import dev.meet.core.storage.UnfinishedPage;
+import dev.meet.core.storage.UnfinishedRecording;
 import dev.meet.core.support.RecordingJson;
+import dev.meet.core.support.UnfinishedIndexRebuild;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -46,9 +49,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,6 +136,10 @@ public final class LocalRecordingStorage implements RecordingStorage {
       if (Files.exists(metadataFile)) {
         return Optional.empty();
       }
+      if (!metadata.recording().status().isTerminal()) {
+        // The index entry first: an unfinished recording is never stored without it.
+        writeAtomically(resolve(layout.unfinishedKey(id)), new byte[0]);
+      }
       // Secrets first: metadata is what makes the recording exist, so it must never exist without its secrets.
       writeAtomically(resolve(layout.secretsKey(id)), RecordingJson.writeSecrets(secrets));
       byte[] document = RecordingJson.writeMetadata(metadata);
@@ -158,10 +168,86 @@ public final class LocalRecordingStorage implements RecordingStorage {
       if (stored.isEmpty() || !version(stored.get()).equals(current.version())) {
         return Optional.empty();
       }
+      boolean wasTerminal = current.recording().status().isTerminal();
+      boolean terminal = next.recording().status().isTerminal();
+      if (wasTerminal && !terminal) {
+        writeAtomically(resolve(layout.unfinishedKey(id)), new byte[0]);
+      }
       byte[] document = RecordingJson.writeMetadata(next);
       writeAtomically(metadataFile, document);
+      if (terminal && !wasTerminal) {
+        unindexQuietly(id);
+      }
       return Optional.of(new StoredRecording(next, version(document)));
     });
+  }
+
+  /**
+   * Walks the index directory (it holds only what is in progress, so it stays small) and returns the page after the
+   * token's key.
+   */
+  @Override
+  public UnfinishedPage listUnfinished(@Nullable String pageToken) {
+    String startAfter = pageToken == null ? null : layout.keyOfUnfinishedPageToken(pageToken);
+    Map<String, Instant> entries = io("list the index of unfinished recordings",
+        () -> keysAfter(layout.unfinishedPrefix(), startAfter, key -> layout.recordingIdOfUnfinishedKey(key) != null));
+    List<UnfinishedRecording> page = new ArrayList<>();
+    for (Map.Entry<String, Instant> entry : entries.entrySet()) {
+      if (page.size() == UnfinishedPage.MAX_ENTRIES) {
+        return new UnfinishedPage(page, StorageLayout.pageToken(keyOf(page.get(page.size() - 1))));
+      }
+      page.add(new UnfinishedRecording(Objects.requireNonNull(layout.recordingIdOfUnfinishedKey(entry.getKey())),
+          entry.getValue()));
+    }
+    return new UnfinishedPage(page, null);
+  }
+
+  @Override
+  public void removeUnfinished(RecordingId id) {
+    Objects.requireNonNull(id, "id");
+    locked("remove recording " + id + " from the index of unfinished recordings", () -> {
+      Path entry = resolve(layout.unfinishedKey(id));
+      Files.deleteIfExists(entry);
+      deleteEmptyParents(entry);
+      return null;
+    });
+  }
+
+  @Override
+  public boolean unfinishedIndexBuilt() {
+    return Files.exists(resolve(layout.unfinishedIndexBuiltKey()));
+  }
+
+  @Override
+  public int rebuildUnfinishedIndex() {
+    return UnfinishedIndexRebuild.rebuild(this,
+        id -> locked("index recording " + id, () -> {
+          writeAtomically(resolve(layout.unfinishedKey(id)), new byte[0]);
+          return null;
+        }),
+        () -> locked("record that the index of unfinished recordings is built", () -> {
+          writeAtomically(resolve(layout.unfinishedIndexBuiltKey()), new byte[0]);
+          return null;
+        }));
+  }
+
+  private String keyOf(UnfinishedRecording entry) {
+    return layout.unfinishedKey(entry.id());
+  }
+
+  /**
+   * Removes an index entry after its recording finished or was deleted. A failure leaves a stale entry, which the
+   * reconciler drops later; it must not fail the write that already happened.
+   */
+  private void unindexQuietly(RecordingId id) {
+    Path entry = resolve(layout.unfinishedKey(id));
+    try {
+      Files.deleteIfExists(entry);
+      deleteEmptyParents(entry);
+    } catch (IOException e) {
+      LOG.warn("Could not remove a finished recording from the index of unfinished recordings: recordingId={} "
+          + "error={}", id, e.toString());
+    }
   }
 
   @Override
@@ -216,6 +302,7 @@ public final class LocalRecordingStorage implements RecordingStorage {
       Files.deleteIfExists(metadataFile);
       deleteEmptyParents(metadataFile);
       deleteEmptyParents(secretsFile);
+      unindexQuietly(id);
       return existed;
     });
   }
@@ -446,18 +533,29 @@ public final class LocalRecordingStorage implements RecordingStorage {
 
   /** Every metadata key under {@code listPrefix} after {@code startAfter}, in key (bucket) order. */
   private List<String> metadataKeysAfter(String listPrefix, @Nullable String startAfter) throws IOException {
+    return new ArrayList<>(keysAfter(listPrefix, startAfter, key -> layout.recordingIdOfMetadataKey(key) != null)
+        .keySet());
+  }
+
+  /**
+   * Every key under {@code listPrefix} after {@code startAfter} that {@code wanted} accepts, in key (bucket) order,
+   * with its file's modification time.
+   */
+  private SortedMap<String, Instant> keysAfter(String listPrefix, @Nullable String startAfter,
+      Predicate<String> wanted) throws IOException {
     Path root = resolve(listPrefix);
+    // Whole keys, not directory by directory: "a-b/" sorts before "a/" in a bucket, and pages must agree with it.
+    SortedMap<String, Instant> keys = new TreeMap<>();
     if (!Files.isDirectory(root)) {
-      return List.of();
+      return keys;
     }
-    List<String> keys = new ArrayList<>();
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
         String key = keyOf(file);
-        if (attributes.isRegularFile() && layout.recordingIdOfMetadataKey(key) != null
+        if (attributes.isRegularFile() && wanted.test(key)
             && (startAfter == null || key.compareTo(startAfter) > 0)) {
-          keys.add(key);
+          keys.put(key, attributes.lastModifiedTime().toInstant());
         }
         return FileVisitResult.CONTINUE;
       }
@@ -470,8 +568,6 @@ public final class LocalRecordingStorage implements RecordingStorage {
         throw e;
       }
     });
-    // Whole keys, not directory by directory: "a-b/" sorts before "a/" in a bucket, and pages must agree with it.
-    Collections.sort(keys);
     return keys;
   }
 

@@ -14,7 +14,10 @@ import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StorageLayout;
 import dev.meet.core.storage.StoredRecording;
+import dev.meet.core.storage.UnfinishedPage;
+import dev.meet.core.storage.UnfinishedRecording;
 import dev.meet.core.support.RecordingJson;
+import dev.meet.core.support.UnfinishedIndexRebuild;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -133,6 +136,10 @@ public final class S3RecordingStorage implements RecordingStorage {
     Objects.requireNonNull(secrets, "secrets");
     RecordingId id = metadata.recording().id();
     String what = "create recording " + id;
+    if (!metadata.recording().status().isTerminal()) {
+      // The index entry first: an unfinished recording is never stored without it.
+      putIndexEntry(id, what);
+    }
     byte[] secretsDocument = RecordingJson.writeSecrets(secrets);
     boolean secretsWritten = putIfAbsent(layout.secretsKey(id), secretsDocument, what).isPresent();
     byte[] document = RecordingJson.writeMetadata(metadata);
@@ -164,11 +171,19 @@ public final class S3RecordingStorage implements RecordingStorage {
           + " cannot become " + next.recording().recordingId());
     }
     RecordingId id = current.recording().id();
+    boolean wasTerminal = current.recording().status().isTerminal();
+    boolean terminal = next.recording().status().isTerminal();
+    if (wasTerminal && !terminal) {
+      putIndexEntry(id, "update recording " + id);
+    }
     byte[] document = RecordingJson.writeMetadata(next);
     try {
       PutObjectResponse response = s3.putObject(
           b -> b.bucket(bucket).key(layout.metadataKey(id)).ifMatch(current.version()).contentType(JSON),
           RequestBody.fromBytes(document));
+      if (terminal && !wasTerminal) {
+        unindexQuietly(List.of(id));
+      }
       return Optional.of(new StoredRecording(next, response.eTag()));
     } catch (S3Exception e) {
       if (isLostRace(e) || isMissingKey(e)) {
@@ -255,6 +270,7 @@ public final class S3RecordingStorage implements RecordingStorage {
         throw new StorageException(describe(error, what));
       }
     }
+    unindexQuietly(List.of(id));
     return existed;
   }
 
@@ -301,6 +317,13 @@ public final class S3RecordingStorage implements RecordingStorage {
       List<String> batch = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_PER_DELETE));
       deleteBatch(batch, owners, results);
     }
+    List<RecordingId> deleted = new ArrayList<>();
+    results.forEach((id, error) -> {
+      if (error == null) {
+        deleted.add(id);
+      }
+    });
+    unindexQuietly(deleted);
     return Collections.unmodifiableMap(results);
   }
 
@@ -355,6 +378,82 @@ public final class S3RecordingStorage implements RecordingStorage {
   private String describe(S3Error error, String what) {
     return "S3 bucket '" + bucket + "': could not " + what + ": " + error.key() + ": " + error.code() + " "
         + error.message();
+  }
+
+  /** One listing request of the index's prefix, at most {@value UnfinishedPage#MAX_ENTRIES} keys. */
+  @Override
+  public UnfinishedPage listUnfinished(@Nullable String pageToken) {
+    String startAfter = pageToken == null ? null : layout.keyOfUnfinishedPageToken(pageToken);
+    ListObjectsV2Response listing = call("list the index of unfinished recordings", () -> s3.listObjectsV2(b -> {
+      b.bucket(bucket).prefix(layout.unfinishedPrefix()).maxKeys(UnfinishedPage.MAX_ENTRIES);
+      if (startAfter != null) {
+        b.startAfter(startAfter);
+      }
+    }));
+    List<UnfinishedRecording> entries = new ArrayList<>();
+    String lastKey = null;
+    for (S3Object object : listing.contents()) {
+      lastKey = object.key();
+      RecordingId id = layout.recordingIdOfUnfinishedKey(object.key());
+      if (id != null) { // a foreign object under the prefix: skipped, never trusted
+        entries.add(new UnfinishedRecording(id, object.lastModified()));
+      }
+    }
+    boolean more = Boolean.TRUE.equals(listing.isTruncated()) && lastKey != null;
+    return new UnfinishedPage(entries, more ? StorageLayout.pageToken(lastKey) : null);
+  }
+
+  @Override
+  public void removeUnfinished(RecordingId id) {
+    Objects.requireNonNull(id, "id");
+    call("remove recording " + id + " from the index of unfinished recordings",
+        () -> s3.deleteObject(b -> b.bucket(bucket).key(layout.unfinishedKey(id))));
+  }
+
+  @Override
+  public boolean unfinishedIndexBuilt() {
+    return head(layout.unfinishedIndexBuiltKey(), "read whether the index of unfinished recordings is built")
+        .isPresent();
+  }
+
+  @Override
+  public int rebuildUnfinishedIndex() {
+    return UnfinishedIndexRebuild.rebuild(this, id -> putIndexEntry(id, "index recording " + id),
+        () -> call("record that the index of unfinished recordings is built",
+            () -> s3.putObject(b -> b.bucket(bucket).key(layout.unfinishedIndexBuiltKey()), RequestBody.empty())));
+  }
+
+  private void putIndexEntry(RecordingId id, String what) {
+    call(what, () -> s3.putObject(b -> b.bucket(bucket).key(layout.unfinishedKey(id)), RequestBody.empty()));
+  }
+
+  /**
+   * Removes the index entries of recordings that finished or were deleted, in one DeleteObjects request per thousand.
+   * A failure leaves stale entries, which the reconciler drops later; it must not fail the write that already
+   * happened.
+   */
+  private void unindexQuietly(List<RecordingId> ids) {
+    for (int from = 0; from < ids.size(); from += MAX_KEYS_PER_DELETE) {
+      List<String> keys = new ArrayList<>();
+      for (RecordingId id : ids.subList(from, Math.min(ids.size(), from + MAX_KEYS_PER_DELETE))) {
+        keys.add(layout.unfinishedKey(id));
+      }
+      try {
+        Map<String, S3Error> errors = Map.of();
+        if (keys.size() == 1) {
+          s3.deleteObject(b -> b.bucket(bucket).key(keys.get(0))); // one request without DeleteObjects' XML body
+        } else {
+          errors = deleteObjects(keys);
+        }
+        if (!errors.isEmpty()) {
+          LOG.warn("Could not remove finished recordings from the index of unfinished recordings: bucket={} "
+              + "errors={}", bucket, errors.size());
+        }
+      } catch (SdkException e) {
+        LOG.warn("Could not remove finished recordings from the index of unfinished recordings: bucket={} error={}",
+            bucket, e.getMessage());
+      }
+    }
   }
 
   /** The tombstone's last-modified time (S3's clock): when the recording was deleted. */

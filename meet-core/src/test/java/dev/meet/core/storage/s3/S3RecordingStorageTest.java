@@ -7,12 +7,14 @@ import dev.meet.core.RecordingId;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.storage.AbstractRecordingStorageContractTest;
 import dev.meet.core.storage.MediaTarget;
+import dev.meet.core.storage.RecordingMetadata;
 import dev.meet.core.storage.RecordingQuery;
 import dev.meet.core.storage.RecordingSecrets;
 import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StorageLayout;
 import dev.meet.core.storage.StoredRecording;
+import dev.meet.core.storage.UnfinishedRecording;
 import dev.meet.testkit.s3.S3ProxyExtension;
 import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
@@ -40,7 +42,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -56,13 +60,14 @@ class S3RecordingStorageTest extends AbstractRecordingStorageContractTest {
       new MediaTarget.S3Upload(null, "us-east-1", "egress-access-key", "egress-secret", "egress-bucket", true);
 
   private final DeleteObjectsCounter deletes = new DeleteObjectsCounter();
+  private final IndexFault indexFault = new IndexFault();
   private S3Client s3;
   private String bucket;
   private S3RecordingStorage storage;
 
   @BeforeEach
   void createStorage(S3Server server) {
-    s3 = client(server, server.secretKey(), deletes);
+    s3 = client(server, server.secretKey(), deletes, indexFault);
     bucket = server.bucket();
     storage = new S3RecordingStorage(s3, bucket, StorageLayout.defaults(), UPLOAD);
   }
@@ -147,7 +152,9 @@ class S3RecordingStorageTest extends AbstractRecordingStorageContractTest {
     Map<RecordingId, @Nullable String> results = storage.deleteAll(ids);
 
     assertThat(results.values()).hasSize(340).containsOnlyNulls();
-    assertThat(deletes.keysPerRequest).containsExactly(1000, 20);
+    // Media, secrets and metadata of 340 recordings in two requests, then their index entries in a third of their own
+    // (whose failure would not undo the deletion).
+    assertThat(deletes.keysPerRequest).containsExactly(1000, 20, 340);
   }
 
   @Test
@@ -193,6 +200,51 @@ class S3RecordingStorageTest extends AbstractRecordingStorageContractTest {
       server.start();
       outaged.check();
       assertThat(outaged.find(id)).isPresent();
+    }
+  }
+
+  @Test
+  void aCreateWhoseIndexEntryCannotBeWrittenFailsAndStoresNothing() {
+    RecordingId id = newId("room-1");
+    indexFault.failing = true;
+
+    assertThatThrownBy(() -> storage.create(metadata(id, RecordingStatus.STARTING), RecordingSecrets.generate()))
+        .isInstanceOf(StorageException.class).hasMessageContaining("create recording " + id);
+
+    indexFault.failing = false;
+    assertThat(storage.find(id)).isEmpty();
+    assertThat(storage.secrets(id)).isEmpty();
+    assertThat(storage.create(metadata(id, RecordingStatus.STARTING), RecordingSecrets.generate())).isPresent();
+    assertThat(storage.listUnfinished(null).entries()).extracting(UnfinishedRecording::id).containsExactly(id);
+  }
+
+  @Test
+  void anUpdateToATerminalStatusSucceedsWhenItsEntryCannotBeRemovedAndLeavesItStale() {
+    RecordingId id = newId("room-1");
+    StoredRecording active = storage.create(metadata(id, RecordingStatus.ACTIVE), RecordingSecrets.generate())
+        .orElseThrow();
+    indexFault.failing = true;
+
+    assertThat(storage.update(active, new RecordingMetadata(active.recording().withStatus(RecordingStatus.COMPLETE),
+        1))).isPresent();
+    assertThat(storage.delete(id)).isTrue();
+
+    indexFault.failing = false;
+    assertThat(storage.listUnfinished(null).entries()).extracting(UnfinishedRecording::id).containsExactly(id);
+  }
+
+  /** Fails every write to the index of unfinished recordings while {@code failing}, as an S3 error would. */
+  private static final class IndexFault implements ExecutionInterceptor {
+
+    volatile boolean failing;
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes executionAttributes) {
+      String key = context.request() instanceof PutObjectRequest put ? put.key()
+          : context.request() instanceof DeleteObjectRequest delete ? delete.key() : "";
+      if (failing && key.startsWith(StorageLayout.defaults().unfinishedPrefix())) {
+        throw SdkClientException.create("injected failure writing " + key);
+      }
     }
   }
 

@@ -1,0 +1,55 @@
+package dev.meet.core.support;
+
+import dev.meet.core.Recording;
+import dev.meet.core.RecordingId;
+import dev.meet.core.storage.RecordingPage;
+import dev.meet.core.storage.RecordingQuery;
+import dev.meet.core.storage.RecordingStorage;
+import dev.meet.core.storage.UnfinishedPage;
+import dev.meet.core.storage.UnfinishedRecording;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The rebuild of the index of unfinished recordings, the same for every storage: read the index, then every recording,
+ * and index each unfinished one the index does not name. Storages call it from
+ * {@link RecordingStorage#rebuildUnfinishedIndex()} with their own two writes.
+ */
+public final class UnfinishedIndexRebuild {
+
+  private UnfinishedIndexRebuild() {
+  }
+
+  /**
+   * @param storage read through its own listings
+   * @param index writes one entry
+   * @param markBuilt records that the index is built, once every entry is written
+   * @return how many entries were written
+   */
+  public static int rebuild(RecordingStorage storage, Consumer<RecordingId> index, Runnable markBuilt) {
+    Set<RecordingId> indexed = new HashSet<>();
+    String token = null;
+    do {
+      UnfinishedPage page = storage.listUnfinished(token);
+      for (UnfinishedRecording entry : page.entries()) {
+        indexed.add(entry.id());
+      }
+      token = page.nextPageToken();
+    } while (token != null);
+    int added = 0;
+    token = null;
+    do {
+      RecordingPage page = storage.list(new RecordingQuery(null, null, RecordingQuery.MAX_ITEMS, token));
+      for (Recording recording : page.recordings()) {
+        if (!recording.status().isTerminal() && !indexed.contains(recording.id())) {
+          index.accept(recording.id());
+          added++;
+        }
+      }
+      token = page.nextPageToken();
+    } while (token != null);
+    markBuilt.run();
+    return added;
+  }
+}
