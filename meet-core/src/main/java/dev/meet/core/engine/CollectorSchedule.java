@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +57,12 @@ final class CollectorSchedule {
   }
 
   /**
-   * Runs a collector if this instance leads its task. The lease outlives one interval, so a leader that keeps running
-   * keeps it and a dead one loses it soon; a lock store outage skips the run (the next one retries).
+   * Runs a collector if this instance leads its task. The lease lasts two intervals and is renewed while the run goes
+   * on (see {@link LeaderLease}), so a leader keeps it however long a run takes and a dead one loses it soon; the
+   * collector stops at its next unit of work if the lease is lost. A lock store outage skips the run (the next one
+   * retries).
    */
-  private CollectorRun runAsLeader(String task, Supplier<CollectorRun> collector) {
+  private CollectorRun runAsLeader(String task, Function<BooleanSupplier, CollectorRun> collector) {
     AtomicBoolean busy = running.computeIfAbsent(task, t -> new AtomicBoolean());
     if (!busy.compareAndSet(false, true)) {
       // A run longer than the interval: the next one waits for the next tick rather than piling up.
@@ -66,8 +70,15 @@ final class CollectorSchedule {
     }
     CollectorRun run;
     try {
-      run = locks.tryLead(task, settings.instanceId(), settings.collectorInterval().multipliedBy(2))
-          ? collector.get() : CollectorRun.skipped();
+      LeaderLease lease = LeaderLease.acquire(locks, task, settings.instanceId(),
+          settings.collectorInterval().multipliedBy(2), timers, workers);
+      if (lease == null) {
+        run = CollectorRun.skipped();
+      } else {
+        try (lease) {
+          run = collector.apply(lease::held);
+        }
+      }
     } catch (LockException e) {
       run = new CollectorRun(false, 0, 0, "lock store unavailable: " + e.getMessage());
     } finally {

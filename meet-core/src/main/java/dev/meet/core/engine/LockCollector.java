@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +61,11 @@ final class LockCollector {
     return lock.value().acquiredAt().isAfter(cutoff);
   }
 
-  /** One run; the caller holds the task's leader lease. */
-  CollectorRun run() {
+  /** What a run that stopped because another instance took the lead reports. */
+  static final String LEAD_LOST = "stopped: this instance no longer leads the task";
+
+  /** One run; stops before the next lock once {@code leading} turns false (the lease was lost). */
+  CollectorRun run(BooleanSupplier leading) {
     Set<String> liveRooms = new HashSet<>();
     Set<String> recordingRooms = new HashSet<>();
     Set<String> inProgress = new HashSet<>();
@@ -84,6 +88,9 @@ final class LockCollector {
       do {
         LockScan page = locks.scan(cursor, PAGE_SIZE);
         for (RoomLock lock : page.locks()) {
+          if (!leading.getAsBoolean()) {
+            return new CollectorRun(true, examined, released, LEAD_LOST);
+          }
           examined++;
           if (isYoung(lock, cutoff)) {
             continue;

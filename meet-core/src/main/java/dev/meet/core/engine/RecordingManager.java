@@ -119,7 +119,7 @@ public final class RecordingManager implements AutoCloseable {
     this.deletion = new Deletion(storage, states);
     this.collectors = new CollectorSchedule(settings, locks,
         new LockCollector(locks, liveKit, settings.lockTtl(), settings.collectorGrace(), settings.clock()),
-        new RecordingReconciler(storage, liveKit, locks, states, settings.collectorGrace(), settings.clock(),
+        new RecordingReconciler(storage, liveKit, states, settings.collectorGrace(), settings.clock(),
             lockEffects::reconciled),
         workers, timers);
   }
@@ -282,10 +282,29 @@ public final class RecordingManager implements AutoCloseable {
 
   /**
    * One run of the stale-recording reconciler: recordings stored as starting/active/ending whose egress LiveKit no
-   * longer reports in progress get their real final state (or aborted when LiveKit forgot the egress).
+   * longer reports in progress get their real final state (or aborted when LiveKit forgot the egress). It walks the
+   * storage's index of unfinished recordings, so its cost does not grow with the finished ones; its first run on a
+   * storage without that index builds it.
    */
   public CollectorRun reconcileStaleRecordings() {
     return collectors.reconcileStaleRecordings();
+  }
+
+  /**
+   * Rebuilds the storage's index of unfinished recordings from the recordings themselves (reads every recording
+   * once): after metadata was restored from a backup or copied in by hand, or after a rolling upgrade from a version
+   * without the index once no old instance writes any more. Safe while instances run.
+   *
+   * @return how many entries were added
+   * @throws RecordingException STORAGE_UNAVAILABLE when the storage fails
+   */
+  public int rebuildUnfinishedIndex() {
+    requireOpen();
+    try {
+      return storage.rebuildUnfinishedIndex();
+    } catch (StorageException e) {
+      throw Failures.storage(e);
+    }
   }
 
   /** Runs both collectors every collector interval until {@link #stopSchedules()} or {@link #close()}. */

@@ -8,16 +8,17 @@ import dev.meet.core.livekit.EgressState;
 import dev.meet.core.livekit.LiveKitException;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.lock.LockException;
-import dev.meet.core.lock.RecordingLockProvider;
-import dev.meet.core.storage.RecordingPage;
-import dev.meet.core.storage.RecordingQuery;
 import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
+import dev.meet.core.storage.StoredRecording;
+import dev.meet.core.storage.UnfinishedPage;
+import dev.meet.core.storage.UnfinishedRecording;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * Ends recordings whose {@code egress_ended} was lost: a recording stored as starting, active or ending whose egress
  * LiveKit no longer reports in progress takes LiveKit's final state, or {@code aborted} when LiveKit forgot the egress.
  *
- * <p>One ListEgress(active) per run; a ListEgress of one egress only for the rare stale candidate. Runs on one
+ * <p>It walks the storage's index of unfinished recordings, never the recordings themselves, so a run costs what is in
+ * progress and nothing for the finished history: one ListEgress(active), one listing per thousand unfinished
+ * recordings, and for a stale candidate only (its egress not in progress) one read and a ListEgress of that egress.
+ * Stale index entries (a recording finished or deleted, or a create that failed half-way) are dropped on the way.
+ * The first run on a storage whose index was never built builds it (a one-time walk of every recording). Runs on one
  * instance at a time; a dependency outage only pauses it.
  */
 final class RecordingReconciler {
@@ -36,47 +41,44 @@ final class RecordingReconciler {
 
   private final RecordingStorage storage;
   private final LiveKitGateway liveKit;
-  private final RecordingLockProvider locks;
   private final RecordingStates states;
   private final Duration grace;
   private final Clock clock;
   private final Consumer<Recording> ended;
 
-  RecordingReconciler(RecordingStorage storage, LiveKitGateway liveKit, RecordingLockProvider locks,
-      RecordingStates states, Duration grace, Clock clock, Consumer<Recording> ended) {
+  RecordingReconciler(RecordingStorage storage, LiveKitGateway liveKit, RecordingStates states, Duration grace,
+      Clock clock, Consumer<Recording> ended) {
     this.storage = storage;
     this.liveKit = liveKit;
-    this.locks = locks;
     this.states = states;
     this.grace = grace;
     this.clock = clock;
     this.ended = ended;
   }
 
-  /** One run; the caller holds the task's leader lease. */
-  CollectorRun run() {
+  /** One run; stops before the next recording once {@code leading} turns false (the lease was lost). */
+  CollectorRun run(BooleanSupplier leading) {
     int examined = 0;
     int repaired = 0;
     try {
+      if (!storage.unfinishedIndexBuilt()) {
+        int added = storage.rebuildUnfinishedIndex();
+        log.info("index of unfinished recordings built entriesAdded={}", added);
+      }
       Set<String> inProgress = new HashSet<>();
       for (EgressState egress : liveKit.listActiveEgress()) {
         inProgress.add(egress.egressId());
       }
       long cutoffMillis = clock.millis() - grace.toMillis();
-      // One pass over the recordings (each page read once), not one per in-progress status.
       String token = null;
       do {
-        RecordingPage page = storage.list(new RecordingQuery(null, null, RecordingQuery.MAX_ITEMS, token));
-        for (Recording recording : page.recordings()) {
-          if (recording.status().isTerminal()) {
-            continue;
+        UnfinishedPage page = storage.listUnfinished(token);
+        for (UnfinishedRecording entry : page.entries()) {
+          if (!leading.getAsBoolean()) {
+            return new CollectorRun(true, examined, repaired, LockCollector.LEAD_LOST);
           }
           examined++;
-          RecordingId id = recording.id();
-          if (inProgress.contains(id.egressId())) {
-            continue;
-          }
-          if (reconcile(id, recording, cutoffMillis)) {
+          if (!inProgress.contains(entry.id().egressId()) && reconcile(entry, cutoffMillis)) {
             repaired++;
           }
         }
@@ -92,8 +94,23 @@ final class RecordingReconciler {
     return new CollectorRun(true, examined, repaired, null);
   }
 
-  /** Asks LiveKit about one stale candidate (it may have started after the active list was read). */
-  private boolean reconcile(RecordingId id, Recording recording, long cutoffMillis) {
+  /** Looks at one stale candidate: its stored state, then LiveKit's (it may have started after the list was read). */
+  private boolean reconcile(UnfinishedRecording entry, long cutoffMillis) {
+    RecordingId id = entry.id();
+    Optional<StoredRecording> stored = storage.find(id);
+    if (stored.isEmpty()) {
+      // Deleted, or a create that failed between its index entry and its metadata: dropped once no create of it can
+      // still be in flight.
+      if (entry.indexedAt().toEpochMilli() <= cutoffMillis) {
+        storage.removeUnfinished(id);
+      }
+      return false;
+    }
+    Recording recording = stored.get().recording();
+    if (recording.status().isTerminal()) {
+      storage.removeUnfinished(id); // it finished, and removing its entry failed then
+      return false;
+    }
     Optional<EgressState> egress = liveKit.findEgress(id.egressId());
     if (egress.isPresent()) {
       RecordingStatus real = egress.get().status();
@@ -116,7 +133,7 @@ final class RecordingReconciler {
     // when it started recording or, for one that never became active, from when it was stored.
     Long since = recording.startDate();
     if (since == null) {
-      long created = storage.find(id).map(stored -> stored.metadata().createdAt()).orElse(0L);
+      long created = stored.get().metadata().createdAt();
       since = created > 0 ? created : null;
     }
     if (since != null && since > cutoffMillis) {

@@ -5,6 +5,7 @@ import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -13,15 +14,19 @@ public final class TestS3 {
 
   private TestS3() {}
 
-  public static S3Client client(S3Server server) {
+  public static S3Client client(S3Server server, ExecutionInterceptor... interceptors) {
     return S3Client.builder()
         .endpointOverride(server.endpoint())
         .region(Region.of(server.region()))
         .forcePathStyle(true)
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
-        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5))
-            .retryStrategy(b -> b.maxAttempts(1)))
+        .overrideConfiguration(c -> {
+          c.apiCallTimeout(Duration.ofSeconds(5)).retryStrategy(b -> b.maxAttempts(1));
+          for (ExecutionInterceptor interceptor : interceptors) {
+            c.addExecutionInterceptor(interceptor);
+          }
+        })
         .build();
   }
 

@@ -1,5 +1,6 @@
 package dev.meet.testkit.s3;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 
 import org.gaul.s3proxy.S3Proxy;
@@ -7,6 +8,7 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * One s3proxy (Jetty) in this JVM over an in-memory blob store. The store outlives {@link #stop()}, and a restart
@@ -79,6 +81,12 @@ final class S3ProxyServer implements AutoCloseable {
     /** Creates a bucket directly in the store, which works whether or not the HTTP side is up. */
     void createBucket(String name) {
         blobStore.createContainer(name);
+    }
+
+    /** Writes an object directly in the store, bypassing HTTP. */
+    void putObject(String bucket, String key, byte[] content) {
+        blobStore.putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) content.length)
+                .build(), new ByteArrayInputStream(content));
     }
 
     /** Deletes a bucket and everything in it, directly in the store. */

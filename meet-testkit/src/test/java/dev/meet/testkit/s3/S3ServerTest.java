@@ -3,6 +3,7 @@ package dev.meet.testkit.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -46,6 +47,21 @@ class S3ServerTest {
                         .isInstanceOf(NoSuchBucketException.class);
                 assertThat(s3.listObjectsV2(b -> b.bucket(second.bucket())).contents()).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void seededObjectsAreServedOverHttpWithTheirContentAndListed() {
+        try (S3Server server = S3Server.startPrivate(); S3Client s3 = client(server)) {
+            for (int i = 0; i < 3; i++) {
+                server.seed("seeded/" + i + ".json", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            }
+
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(server.bucket()).key("seeded/2.json")).asUtf8String())
+                    .isEqualTo("{\"n\":2}");
+            assertThat(s3.listObjectsV2(b -> b.bucket(server.bucket()).prefix("seeded/")).contents())
+                    .extracting(o -> o.key() + ":" + o.size())
+                    .containsExactly("seeded/0.json:7", "seeded/1.json:7", "seeded/2.json:7");
         }
     }
 

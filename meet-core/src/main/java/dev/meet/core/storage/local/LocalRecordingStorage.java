@@ -91,6 +91,7 @@ public final class LocalRecordingStorage implements RecordingStorage {
 
   private final Path baseDirectory;
   private final StorageLayout layout;
+  private volatile boolean indexBuilt;
   private final Path lockFile;
   private final ReentrantLock jvmLock;
 
@@ -213,14 +214,18 @@ public final class LocalRecordingStorage implements RecordingStorage {
     });
   }
 
+  /** Looks for the file until it exists, which is then remembered: an index once built stays built. */
   @Override
   public boolean unfinishedIndexBuilt() {
-    return Files.exists(resolve(layout.unfinishedIndexBuiltKey()));
+    if (!indexBuilt) {
+      indexBuilt = Files.exists(resolve(layout.unfinishedIndexBuiltKey()));
+    }
+    return indexBuilt;
   }
 
   @Override
   public int rebuildUnfinishedIndex() {
-    return UnfinishedIndexRebuild.rebuild(this,
+    int added = UnfinishedIndexRebuild.rebuild(this,
         id -> locked("index recording " + id, () -> {
           writeAtomically(resolve(layout.unfinishedKey(id)), new byte[0]);
           return null;
@@ -229,6 +234,8 @@ public final class LocalRecordingStorage implements RecordingStorage {
           writeAtomically(resolve(layout.unfinishedIndexBuiltKey()), new byte[0]);
           return null;
         }));
+    indexBuilt = true;
+    return added;
   }
 
   private String keyOf(UnfinishedRecording entry) {

@@ -80,6 +80,7 @@ public final class S3RecordingStorage implements RecordingStorage {
   private final S3Client s3;
   private final String bucket;
   private final StorageLayout layout;
+  private volatile boolean indexBuilt;
   private final MediaTarget.@Nullable S3Upload egressUpload;
 
   /**
@@ -410,17 +411,23 @@ public final class S3RecordingStorage implements RecordingStorage {
         () -> s3.deleteObject(b -> b.bucket(bucket).key(layout.unfinishedKey(id))));
   }
 
+  /** A HEAD until the answer is yes, which is then remembered: an index once built stays built. */
   @Override
   public boolean unfinishedIndexBuilt() {
-    return head(layout.unfinishedIndexBuiltKey(), "read whether the index of unfinished recordings is built")
-        .isPresent();
+    if (!indexBuilt) {
+      indexBuilt = head(layout.unfinishedIndexBuiltKey(), "read whether the index of unfinished recordings is built")
+          .isPresent();
+    }
+    return indexBuilt;
   }
 
   @Override
   public int rebuildUnfinishedIndex() {
-    return UnfinishedIndexRebuild.rebuild(this, id -> putIndexEntry(id, "index recording " + id),
+    int added = UnfinishedIndexRebuild.rebuild(this, id -> putIndexEntry(id, "index recording " + id),
         () -> call("record that the index of unfinished recordings is built",
             () -> s3.putObject(b -> b.bucket(bucket).key(layout.unfinishedIndexBuiltKey()), RequestBody.empty())));
+    indexBuilt = true;
+    return added;
   }
 
   private void putIndexEntry(RecordingId id, String what) {
