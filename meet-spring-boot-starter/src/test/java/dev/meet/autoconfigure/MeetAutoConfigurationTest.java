@@ -173,7 +173,7 @@ class MeetAutoConfigurationTest {
           .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(6))
           .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofMinutes(1))
           .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(60))
-          .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(60));
+          .hasFieldOrPropertyWithValue("settings.webhookLeeway", Duration.ofSeconds(60));
       assertThat(context.getBean(MeetLifecycle.class).isRunning()).isTrue();
     });
     assertThat(output).contains("meet uses an in-memory recording lock: correct for a single instance only");
@@ -248,7 +248,7 @@ class MeetAutoConfigurationTest {
               .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(2))
               .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofSeconds(10))
               .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(45))
-              .hasFieldOrPropertyWithValue("webhookVerifier.leeway", Duration.ofSeconds(5))
+              .hasFieldOrPropertyWithValue("settings.webhookLeeway", Duration.ofSeconds(5))
               .hasFieldOrPropertyWithValue("settings.instanceId", "instance-7");
           assertThat(context.getBean(LiveKitSettings.class).callTimeout()).isEqualTo(Duration.ofSeconds(3));
         });

@@ -47,20 +47,6 @@ final class LockCollector {
     this.clock = clock;
   }
 
-  /**
-   * Whether a lock is younger than the grace period. Its age is read from the store: the lifetime locks are taken
-   * with less the lifetime the store says is left, so no instance's clock (skewed, or set by a test) decides whether
-   * a start still talking to LiveKit loses its lock. Only a lock without a remaining lifetime (which the engine never
-   * takes) falls back to the time written in it.
-   */
-  private boolean isYoung(RoomLock lock, Instant cutoff) {
-    Duration remaining = lock.remainingTtl();
-    if (remaining != null) {
-      return lockTtl.minus(remaining).compareTo(grace) < 0;
-    }
-    return lock.value().acquiredAt().isAfter(cutoff);
-  }
-
   /** What a run that stopped because another instance took the lead reports. */
   static final String LEAD_LOST = "stopped: this instance no longer leads the task";
 
@@ -92,7 +78,7 @@ final class LockCollector {
             return new CollectorRun(true, examined, released, LEAD_LOST);
           }
           examined++;
-          if (isYoung(lock, cutoff)) {
+          if (LockAges.isYoung(lock, lockTtl, grace, cutoff)) {
             continue;
           }
           String room = lock.roomId();

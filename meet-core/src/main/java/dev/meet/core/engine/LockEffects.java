@@ -9,6 +9,7 @@ import dev.meet.core.events.RecordingEvents;
 import dev.meet.core.livekit.EgressState;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.lock.LockValue;
+import dev.meet.core.lock.RoomLock;
 import dev.meet.core.lock.RecordingLockProvider;
 import java.util.Optional;
 import java.util.UUID;
@@ -98,13 +99,15 @@ final class LockEffects {
    * @return what happened, for the webhook's answer
    */
   String roomFinished(String roomId) {
-    Optional<LockValue> lock = locks.get(roomId);
-    if (lock.isEmpty()) {
+    Optional<RoomLock> found = locks.find(roomId);
+    if (found.isEmpty()) {
       return "room " + roomId + " finished, no active lock";
     }
+    Optional<LockValue> lock = found.map(RoomLock::value);
     String egressId = lock.get().egressId();
-    if (egressId == null
-        && lock.get().acquiredAt().isAfter(settings.clock().instant().minus(settings.collectorGrace()))) {
+    // The lock's age as the store counts it: an instance whose clock is behind must not make a start look old.
+    if (egressId == null && LockAges.isYoung(found.get(), settings.lockTtl(), settings.collectorGrace(),
+        settings.clock().instant().minus(settings.collectorGrace()))) {
       // A start between acquire and bind (a late room_finished of an earlier meeting): not ours to free.
       return "room " + roomId + " finished, a start is in progress";
     }

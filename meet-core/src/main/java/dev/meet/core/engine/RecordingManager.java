@@ -82,7 +82,6 @@ public final class RecordingManager implements AutoCloseable {
   private final ManagerSettings settings;
   // The collaborators it was built with (the units below hold what each needs).
   private final LiveKitGateway liveKit;
-  private final LiveKitWebhookVerifier webhookVerifier;
   private final RecordingLockProvider locks;
   private final RecordingEvents events;
   private final RecordingStorage storage;
@@ -101,7 +100,6 @@ public final class RecordingManager implements AutoCloseable {
       List<LiveKitEventListener> liveKitEventListeners, List<AutoCloseable> owned) {
     this.settings = settings;
     this.liveKit = liveKit;
-    this.webhookVerifier = verifier;
     this.locks = locks;
     this.events = events;
     this.storage = storage;

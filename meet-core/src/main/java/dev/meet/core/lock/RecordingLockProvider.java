@@ -40,6 +40,15 @@ public interface RecordingLockProvider {
   Optional<LockValue> get(String roomId);
 
   /**
+   * The room's lock with the lifetime the store says it has left (Redis {@code PTTL}), if held: its age as the store
+   * counts it, which no instance's clock can skew. The default, for a store that cannot tell, has no remaining
+   * lifetime (callers then fall back to the time written in the value).
+   */
+  default Optional<RoomLock> find(String roomId) {
+    return get(roomId).map(value -> new RoomLock(roomId, value, null));
+  }
+
+  /**
    * One page of a scan over all locks, in bounded memory (cursor-based, never loading every key).
    *
    * @param cursor null to start, then the previous page's {@link LockScan#nextCursor()}

@@ -111,7 +111,8 @@ class EdgeCasesTest {
   void aRoomFinishedDuringAStartDoesNotFreeTheStartsUnboundLock() {
     RecordingManager manager = system.newManager("a");
     LockValue starting = new LockValue("start-in-progress", null, "other-instance", Instant.now());
-    assertThat(locks.tryAcquire("room-1", starting, Duration.ofMinutes(5))).isTrue();
+    // Taken as a start takes it: with the manager's lock lifetime (6 h by default), so the store says it is fresh.
+    assertThat(locks.tryAcquire("room-1", starting, Duration.ofHours(6))).isTrue();
 
     system.livekit().closeRoom("room-1");
 
@@ -119,6 +120,35 @@ class EdgeCasesTest {
         .anyMatch(o -> o.message().contains("room room-1 finished")));
     assertThat(locks.get("room-1")).contains(starting);
     assertThat(manager.isClosed()).isFalse();
+  }
+
+  @Test
+  void aRoomFinishedDoesNotFreeAFreshUnboundLockWrittenByAnInstanceWhoseClockIsAnHourBehind() {
+    system.newManager("a"); // the default lock lifetime, 6 h
+    // Taken a moment ago as the store counts it (its full lifetime left), though the time written in it says an hour.
+    LockValue starting =
+        new LockValue("start-in-progress", null, "late-clock", Instant.now().minus(Duration.ofHours(1)));
+    assertThat(locks.tryAcquire("room-1", starting, Duration.ofHours(6))).isTrue();
+
+    system.livekit().closeRoom("room-1");
+
+    await().until(() -> system.webhooks().outcomes().stream()
+        .anyMatch(o -> o.message().contains("room room-1 finished")));
+    assertThat(locks.get("room-1")).contains(starting);
+  }
+
+  @Test
+  void aRoomFinishedFreesAnUnboundLockTheStoreSaysIsOlderThanTheGrace() {
+    system.newManager("a");
+    // Taken an hour ago as the store counts it (an hour of its lifetime gone), though the time written in it is now.
+    LockValue crashed = new LockValue("crashed-start", null, "fast-clock", Instant.now());
+    assertThat(locks.tryAcquire("room-1", crashed, Duration.ofHours(6 - 1))).isTrue();
+
+    system.livekit().closeRoom("room-1");
+
+    await().until(() -> system.webhooks().outcomes().stream()
+        .anyMatch(o -> o.message().contains("room room-1 finished, active lock released")));
+    assertThat(locks.get("room-1")).isEmpty();
   }
 
   @Test

@@ -275,6 +275,19 @@ public abstract class AbstractRecordingLockProviderContractTest {
   }
 
   @Test
+  void findReadsTheLockWithHowLongTheStoreKeepsItStill() {
+    provider().tryAcquire(ROOM, value("token-1"), Duration.ofHours(1));
+
+    assertThat(provider().find(ROOM)).hasValueSatisfying(lock -> {
+      assertThat(lock.roomId()).isEqualTo(ROOM);
+      assertThat(lock.value()).isEqualTo(value("token-1"));
+      assertThat(lock.remainingTtl()).isNotNull().isPositive().isLessThanOrEqualTo(Duration.ofHours(1))
+          .isGreaterThan(Duration.ofMinutes(59));
+    });
+    assertThat(provider().find("room-without-lock")).isEmpty();
+  }
+
+  @Test
   void scanningNoLocksFindsNothing() {
     assertThat(scanAll(10)).isEmpty();
   }

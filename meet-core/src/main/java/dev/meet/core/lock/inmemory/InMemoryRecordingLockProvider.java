@@ -105,6 +105,13 @@ public final class InMemoryRecordingLockProvider implements RecordingLockProvide
   }
 
   @Override
+  public Optional<RoomLock> find(String roomId) {
+    RoomIds.require(roomId, "roomId");
+    return Optional.ofNullable(live(roomId)).map(entry -> new RoomLock(roomId, entry.value(),
+        Duration.between(clock.instant(), entry.expiresAt())));
+  }
+
+  @Override
   public LockScan scan(@Nullable String cursor, int pageSize) {
     if (pageSize < 1) {
       throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);

@@ -79,6 +79,12 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
    * expired or were deleted since {@code SCAN} saw them, or that hold something other than a string, are skipped.
    * Redisson's key iterators hide the cursor, and a resumable page is what callers need.
    */
+  /** {@code GET} and {@code PTTL} of one key, atomically: {@code [value, pttl]}, or empty when absent. */
+  private static final String FIND_SCRIPT =
+      "local value = redis.call('get', KEYS[1]) "
+          + "if not value then return {} end "
+          + "return {value, redis.call('pttl', KEYS[1])}";
+
   private static final String SCAN_SCRIPT =
       "local cursor = ARGV[1] "
           + "local wanted = tonumber(ARGV[3]) "
@@ -176,6 +182,28 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
     }
     try {
       return Optional.of(LockValues.decode(stored));
+    } catch (IllegalArgumentException e) {
+      throw new LockException("Redis holds something other than a lock value for room " + roomId
+          + " (key under " + roomPrefix + ")", e);
+    }
+  }
+
+  /** One script: the value and its {@code PTTL}, read together. */
+  @Override
+  public Optional<RoomLock> find(String roomId) {
+    String key = roomKey(roomId);
+    List<Object> reply = redis("read the lock of room " + roomId,
+        () -> script().eval(RScript.Mode.READ_ONLY, FIND_SCRIPT, RScript.ReturnType.LIST, List.of(key)));
+    if (reply == null || reply.isEmpty()) {
+      return Optional.empty();
+    }
+    if (reply.size() != 2) {
+      throw new LockException("Redis answered a lock read with something other than [value, pttl]");
+    }
+    try {
+      long pttl = reply.get(1) instanceof Number n ? n.longValue() : -1;
+      return Optional.of(new RoomLock(roomId, LockValues.decode(String.valueOf(reply.get(0))),
+          pttl >= 0 ? Duration.ofMillis(pttl) : null));
     } catch (IllegalArgumentException e) {
       throw new LockException("Redis holds something other than a lock value for room " + roomId
           + " (key under " + roomPrefix + ")", e);
