@@ -10,6 +10,7 @@ import dev.meet.core.storage.RecordingQuery;
 import dev.meet.core.storage.RecordingSecrets;
 import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StoredRecording;
+import dev.meet.core.storage.UnfinishedPage;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +74,36 @@ final class CountingStorage implements RecordingStorage {
   public Map<RecordingId, @Nullable String> deleteAll(Collection<RecordingId> ids) {
     calls.incrementAndGet();
     return delegate.deleteAll(ids);
+  }
+
+  @Override
+  public Optional<java.time.Instant> deletedAt(RecordingId id) {
+    calls.incrementAndGet();
+    return delegate.deletedAt(id);
+  }
+
+  @Override
+  public UnfinishedPage listUnfinished(@Nullable String pageToken) {
+    calls.incrementAndGet();
+    return delegate.listUnfinished(pageToken);
+  }
+
+  @Override
+  public void removeUnfinished(RecordingId id) {
+    calls.incrementAndGet();
+    delegate.removeUnfinished(id);
+  }
+
+  @Override
+  public boolean unfinishedIndexBuilt() {
+    calls.incrementAndGet();
+    return delegate.unfinishedIndexBuilt();
+  }
+
+  @Override
+  public int rebuildUnfinishedIndex() {
+    calls.incrementAndGet();
+    return delegate.rebuildUnfinishedIndex();
   }
 
   @Override
