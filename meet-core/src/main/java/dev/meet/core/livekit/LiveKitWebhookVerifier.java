@@ -172,7 +172,9 @@ public final class LiveKitWebhookVerifier {
           "the Authorization header has a 'Bearer ' prefix, but LiveKit sends the bare JWT");
     }
     try {
-      DecodedJWT verified = verifierFor(token).verify(token);
+      // Decoded once: the issuer picks the verifier, which then checks this very decoding.
+      DecodedJWT decoded = JWT.decode(token);
+      DecodedJWT verified = verifierFor(decoded).verify(decoded);
       // withClaimPresence accepts "exp": null, which java-jwt then reads as "never expires".
       if (verified.getExpiresAtAsInstant() == null || verified.getNotBeforeAsInstant() == null) {
         throw new WebhookRejectedException(Reason.MALFORMED_TOKEN, "the token has no exp or nbf value");
@@ -211,8 +213,8 @@ public final class LiveKitWebhookVerifier {
    * The verifier of the key the token says it was issued by. Reading {@code iss} before the signature is checked
    * only chooses which secret to check it with; nothing else of the token or the body is trusted before that.
    */
-  private JWTVerifier verifierFor(String token) {
-    String issuer = JWT.decode(token).getIssuer();
+  private JWTVerifier verifierFor(DecodedJWT token) {
+    String issuer = token.getIssuer();
     if (issuer == null || issuer.isEmpty()) {
       throw new WebhookRejectedException(Reason.WRONG_ISSUER, "the token has no issuer");
     }
