@@ -13,6 +13,7 @@ import dev.meet.core.StartOptions;
 import dev.meet.core.WebhookOutcome;
 import dev.meet.core.events.RecordingEvents;
 import dev.meet.core.events.inmemory.InMemoryRecordingEvents;
+import dev.meet.core.livekit.LiveKitEvent;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.livekit.LiveKitRoomPolicy;
 import dev.meet.core.livekit.LiveKitSdkGateway;
@@ -370,7 +371,7 @@ public final class RecordingManager implements AutoCloseable {
     /**
      * @param verified the webhook, verified against its raw bytes and the API secret
      */
-    void onLiveKitEvent(livekit.LivekitWebhook.WebhookEvent verified);
+    void onLiveKitEvent(LiveKitEvent verified);
   }
 
   /**

@@ -94,18 +94,17 @@ final class WebhookHandler {
       observer.webhookHandled(verified.getEvent(), failed.kind());
       return failed;
     }
-    WebhookOutcome outcome = applyWithin(verified, event, workers, deadline);
+    WebhookOutcome outcome = applyWithin(event, workers, deadline);
     observer.webhookHandled(event.event(), outcome.kind());
     return outcome;
   }
 
-  private WebhookOutcome applyWithin(LivekitWebhook.WebhookEvent verified, LiveKitEvent event, Executor workers,
-      Duration deadline) {
+  private WebhookOutcome applyWithin(LiveKitEvent event, Executor workers, Duration deadline) {
     CompletableFuture<WebhookOutcome> handling;
     try {
-      handling = CompletableFuture.supplyAsync(() -> tellListeners(verified, apply(event)), workers);
+      handling = CompletableFuture.supplyAsync(() -> tellListeners(event, apply(event)), workers);
     } catch (RejectedExecutionException e) {
-      return tellListeners(verified, apply(event)); // closed: its threads are gone, the caller's thread does it
+      return tellListeners(event, apply(event)); // closed: its threads are gone, the caller's thread does it
     }
     try {
       return handling.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -147,17 +146,17 @@ final class WebhookHandler {
    * redelivers (the engine's handling is idempotent, and so must the listener's be); an
    * {@link IllegalArgumentException} says the webhook can never be applied, so it is only logged.
    */
-  private WebhookOutcome tellListeners(LivekitWebhook.WebhookEvent verified, WebhookOutcome outcome) {
+  private WebhookOutcome tellListeners(LiveKitEvent verified, WebhookOutcome outcome) {
     WebhookOutcome answer = outcome;
     for (RecordingManager.LiveKitEventListener listener : listeners) {
       try {
         listener.onLiveKitEvent(verified);
       } catch (IllegalArgumentException e) {
         log.warn("LiveKit webhook refused by a listener, not retried event={} id={} listener={}: {}",
-            verified.getEvent(), verified.getId(), listener.getClass().getName(), e.getMessage());
+            verified.event(), verified.id(), listener.getClass().getName(), e.getMessage());
       } catch (RuntimeException e) {
         log.warn("LiveKit webhook not applied by a listener, LiveKit will retry event={} id={} listener={}: {}",
-            verified.getEvent(), verified.getId(), listener.getClass().getName(), e.toString());
+            verified.event(), verified.id(), listener.getClass().getName(), e.toString());
         if (answer.kind() != WebhookOutcome.Kind.RETRY) {
           answer = WebhookOutcome.retry("listener " + listener.getClass().getSimpleName() + " failed: "
               + e.getMessage());

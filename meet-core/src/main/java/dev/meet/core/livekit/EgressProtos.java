@@ -54,9 +54,13 @@ final class EgressProtos {
   }
 
   static LiveKitEvent event(WebhookEvent event) {
-    return new LiveKitEvent(event.getId(), event.getEvent(),
+    return new LiveKitEvent(event.getId(), event.getEvent(), event.getCreatedAt() * 1000,
         event.hasEgressInfo() ? state(event.getEgressInfo()) : null,
-        event.hasRoom() ? event.getRoom().getName() : null);
+        event.hasRoom() ? new LiveKitEvent.Room(event.getRoom().getName(), event.getRoom().getSid(),
+            event.getRoom().getNumParticipants()) : null,
+        event.hasParticipant() ? new LiveKitEvent.Participant(event.getParticipant().getSid(),
+            event.getParticipant().getIdentity(),
+            event.getParticipant().getName().isEmpty() ? null : event.getParticipant().getName()) : null);
   }
 
   /** The file a recording-shaped egress writes: a room composite with one file output and nothing else. */

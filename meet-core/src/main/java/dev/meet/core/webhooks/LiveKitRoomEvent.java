@@ -1,7 +1,7 @@
 package dev.meet.core.webhooks;
 
 import java.util.Objects;
-import livekit.LivekitWebhook;
+import dev.meet.core.livekit.LiveKitEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,24 +39,24 @@ public record LiveKitRoomEvent(
    *
    * @throws IllegalArgumentException when a room or participant event lacks its room or participant
    */
-  public static java.util.Optional<LiveKitRoomEvent> from(LivekitWebhook.WebhookEvent webhook) {
-    String event = webhook.getEvent();
+  public static java.util.Optional<LiveKitRoomEvent> from(LiveKitEvent webhook) {
+    String event = webhook.event();
     boolean participant = event.equals("participant_joined") || event.equals("participant_left");
     if (!participant && !event.equals("room_started") && !event.equals("room_finished")) {
       return java.util.Optional.empty();
     }
-    if (!webhook.hasRoom()) {
+    LiveKitEvent.Room room = webhook.room();
+    if (room == null) {
       throw new IllegalArgumentException("room must be set in a " + event + " webhook");
     }
-    if (participant && !webhook.hasParticipant()) {
+    LiveKitEvent.Participant who = webhook.participant();
+    if (participant && who == null) {
       throw new IllegalArgumentException("participant must be set in a " + event + " webhook");
     }
-    String name = participant ? webhook.getParticipant().getName() : "";
-    return java.util.Optional.of(new LiveKitRoomEvent(event, webhook.getRoom().getName(), webhook.getRoom().getSid(),
-        webhook.getCreatedAt() * 1000,
-        participant ? webhook.getParticipant().getSid() : null,
-        participant ? webhook.getParticipant().getIdentity() : null,
-        name.isEmpty() ? null : name));
+    return java.util.Optional.of(new LiveKitRoomEvent(event, room.name(), room.sid(), webhook.createdAt(),
+        who == null || !participant ? null : who.sid(),
+        who == null || !participant ? null : who.identity(),
+        who == null || !participant ? null : who.name()));
   }
 
   private static void requireText(@Nullable String value, String field) {

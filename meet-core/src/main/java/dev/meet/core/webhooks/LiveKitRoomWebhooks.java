@@ -1,11 +1,11 @@
 package dev.meet.core.webhooks;
 
+import dev.meet.core.livekit.LiveKitEvent;
 import dev.meet.core.webhooks.RoomEventDeriver.Activity;
 import dev.meet.core.webhooks.RoomEventDeriver.Derived;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import livekit.LivekitWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * LiveKitRoomWebhooks rooms = new LiveKitRoomWebhooks(RoomEventDeriver.withRoomIdOnly(), activityStore, dispatcher);
- * rooms.onLiveKitWebhook(verifier.verify(rawBody, authorization));
+ * RecordingManager.builder().liveKitEventListener(rooms::onLiveKitWebhook) // every webhook the manager verified
  * }</pre>
  */
 public final class LiveKitRoomWebhooks {
@@ -44,7 +44,7 @@ public final class LiveKitRoomWebhooks {
    *     error so that it retries)
    * @throws IllegalArgumentException when a room or participant webhook lacks its room or participant
    */
-  public List<WebhookEvent> onLiveKitWebhook(LivekitWebhook.WebhookEvent verified) {
+  public List<WebhookEvent> onLiveKitWebhook(LiveKitEvent verified) {
     Optional<LiveKitRoomEvent> event = LiveKitRoomEvent.from(verified);
     if (event.isEmpty()) {
       return List.of();
@@ -67,7 +67,7 @@ public final class LiveKitRoomWebhooks {
         return derived.events();
       }
     }
-    throw new WebhookException("room activity of " + roomId + " kept changing; LiveKit webhook " + verified.getId()
+    throw new WebhookException("room activity of " + roomId + " kept changing; LiveKit webhook " + verified.id()
         + " not applied");
   }
 }

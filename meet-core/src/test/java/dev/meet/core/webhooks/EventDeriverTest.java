@@ -1,5 +1,6 @@
 package dev.meet.core.webhooks;
 
+import dev.meet.core.livekit.LiveKitWebhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -191,10 +192,10 @@ class EventDeriverTest {
         .setParticipant(LivekitModels.ParticipantInfo.newBuilder().setSid("PA_a").setIdentity("zoe"))
         .build();
 
-    assertThat(LiveKitRoomEvent.from(joined)).contains(new LiveKitRoomEvent("participant_joined", "room-1", "RM_1",
+    assertThat(LiveKitRoomEvent.from(LiveKitWebhooks.inEngineTerms(joined))).contains(new LiveKitRoomEvent("participant_joined", "room-1", "RM_1",
         1_700_000_000_000L, "PA_a", "zoe", null));
-    assertThat(LiveKitRoomEvent.from(joined.toBuilder().setEvent("egress_updated").build())).isEmpty();
-    assertThatThrownBy(() -> LiveKitRoomEvent.from(joined.toBuilder().clearParticipant().build()))
+    assertThat(LiveKitRoomEvent.from(LiveKitWebhooks.inEngineTerms(joined.toBuilder().setEvent("egress_updated").build()))).isEmpty();
+    assertThatThrownBy(() -> LiveKitRoomEvent.from(LiveKitWebhooks.inEngineTerms(joined.toBuilder().clearParticipant().build())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("participant");
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.meet.core.WebhookOutcome;
 import dev.meet.core.engine.RecordingManager;
+import dev.meet.core.livekit.LiveKitEvent;
 import dev.meet.core.livekit.LiveKitSettings;
 import dev.meet.core.webhooks.local.LocalRoomActivityStore;
 import dev.meet.core.webhooks.local.LocalWebhookOutbox;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import livekit.LivekitWebhook;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class LiveKitEventHookTest {
   private HttpServer endpoint;
   private volatile RecordingManager manager;
   private final List<WebhookOutcome> outcomes = new CopyOnWriteArrayList<>();
-  private final List<LivekitWebhook.WebhookEvent> seen = new CopyOnWriteArrayList<>();
+  private final List<LiveKitEvent> seen = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -115,7 +115,7 @@ class LiveKitEventHookTest {
     AtomicInteger failuresLeft = new AtomicInteger(1);
     manager = builder().liveKitEventListener(event -> {
       seen.add(event);
-      if (event.getEvent().equals("room_started") && failuresLeft.getAndDecrement() > 0) {
+      if (event.event().equals("room_started") && failuresLeft.getAndDecrement() > 0) {
         throw new WebhookException("room activity store unreachable");
       }
     }).build();
@@ -123,10 +123,10 @@ class LiveKitEventHookTest {
 
     livekit.addParticipant("room-1", "alice", true);
 
-    await().atMost(WAIT).until(() -> seen.stream().filter(e -> e.getEvent().equals("room_started")).count() == 2);
-    List<LivekitWebhook.WebhookEvent> started = seen.stream().filter(e -> e.getEvent().equals("room_started"))
+    await().atMost(WAIT).until(() -> seen.stream().filter(e -> e.event().equals("room_started")).count() == 2);
+    List<LiveKitEvent> started = seen.stream().filter(e -> e.event().equals("room_started"))
         .toList();
-    assertThat(started.get(1).getId()).isEqualTo(started.get(0).getId());
+    assertThat(started.get(1).id()).isEqualTo(started.get(0).id());
     assertThat(outcomes).anySatisfy(o -> {
       assertThat(o.httpStatus()).isEqualTo(503);
       assertThat(o.message()).contains("room activity store unreachable");
@@ -144,10 +144,10 @@ class LiveKitEventHookTest {
 
     livekit.addParticipant("room-1", "alice", true);
 
-    await().atMost(WAIT).until(() -> seen.stream().anyMatch(e -> e.getEvent().equals("participant_joined")));
+    await().atMost(WAIT).until(() -> seen.stream().anyMatch(e -> e.event().equals("participant_joined")));
     await().atMost(WAIT).until(() -> outcomes.size() >= 2);
     assertThat(outcomes).allSatisfy(o -> assertThat(o.httpStatus() / 100).isEqualTo(2));
-    assertThat(seen).extracting(LivekitWebhook.WebhookEvent::getId).doesNotHaveDuplicates();
+    assertThat(seen).extracting(LiveKitEvent::id).doesNotHaveDuplicates();
   }
 
   @Test

@@ -1,8 +1,8 @@
 package dev.meet.app.rooms;
 
 import dev.meet.core.engine.RecordingManager;
+import dev.meet.core.livekit.LiveKitEvent;
 import java.util.function.Supplier;
-import livekit.LivekitWebhook.WebhookEvent;
 
 /**
  * A room's status follows LiveKit's room events: {@code participant_joined}, or {@code room_started} with someone in
@@ -19,16 +19,17 @@ public final class RoomStatusListener implements RecordingManager.LiveKitEventLi
   }
 
   @Override
-  public void onLiveKitEvent(WebhookEvent event) {
-    String roomName = event.hasRoom() ? event.getRoom().getName() : "";
-    if (roomName.isEmpty()) {
+  public void onLiveKitEvent(LiveKitEvent event) {
+    LiveKitEvent.Room room = event.room();
+    if (room == null || room.name().isEmpty()) {
       return;
     }
-    switch (event.getEvent()) {
+    String roomName = room.name();
+    switch (event.event()) {
       case "participant_joined" -> rooms.get().meetingStarted(roomName);
       case "room_started" -> {
         // LiveKit starts a room when it is created too; only a room with someone in it has a meeting.
-        if (event.getRoom().getNumParticipants() > 0) {
+        if (room.participants() > 0) {
           rooms.get().meetingStarted(roomName);
         }
       }

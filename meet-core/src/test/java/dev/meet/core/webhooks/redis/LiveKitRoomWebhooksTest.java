@@ -1,5 +1,7 @@
 package dev.meet.core.webhooks.redis;
 
+import dev.meet.core.livekit.LiveKitEvent;
+import dev.meet.core.livekit.LiveKitWebhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +59,7 @@ class LiveKitRoomWebhooksTest {
     redis.second().shutdown();
   }
 
-  private static LivekitWebhook.WebhookEvent webhook(String event, long at, String participant) {
+  private static LiveKitEvent webhook(String event, long at, String participant) {
     LivekitWebhook.WebhookEvent.Builder builder = LivekitWebhook.WebhookEvent.newBuilder().setEvent(event)
         .setId("EV_" + event + at).setCreatedAt(at)
         .setRoom(LivekitModels.Room.newBuilder().setName("room-1").setSid("RM_1"));
@@ -65,10 +67,10 @@ class LiveKitRoomWebhooksTest {
       builder.setParticipant(LivekitModels.ParticipantInfo.newBuilder().setSid("PA_" + participant)
           .setIdentity(participant).setName("Zoë " + participant));
     }
-    return builder.build();
+    return LiveKitWebhooks.inEngineTerms(builder.build());
   }
 
-  private static List<LivekitWebhook.WebhookEvent> meeting() {
+  private static List<LiveKitEvent> meeting() {
     return List.of(webhook("room_started", 1, null), webhook("participant_joined", 2, "a"),
         webhook("participant_joined", 3, "b"), webhook("track_published", 4, "a"),
         webhook("participant_left", 5, "a"), webhook("participant_left", 6, "b"), webhook("room_finished", 7, null));
@@ -88,7 +90,7 @@ class LiveKitRoomWebhooksTest {
     List<WebhookEvent> published = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      for (LivekitWebhook.WebhookEvent webhook : meeting()) {
+      for (LiveKitEvent webhook : meeting()) {
         List<Callable<List<WebhookEvent>>> both = List.of(() -> first.onLiveKitWebhook(webhook),
             () -> second.onLiveKitWebhook(webhook));
         for (Future<List<WebhookEvent>> result : pool.invokeAll(both)) {
@@ -123,7 +125,7 @@ class LiveKitRoomWebhooksTest {
   void aRepeatAfterTheFactPublishesNothing() {
     LiveKitRoomWebhooks rooms = new LiveKitRoomWebhooks(RoomEventDeriver.withRoomIdOnly(),
         new RedisRoomActivityStore(redis.first(), "meet:test:webhooks:" + UUID.randomUUID()), dispatcher());
-    Function<LivekitWebhook.WebhookEvent, List<String>> feed = w -> rooms.onLiveKitWebhook(w).stream()
+    Function<LiveKitEvent, List<String>> feed = w -> rooms.onLiveKitWebhook(w).stream()
         .map(e -> e.type().value()).toList();
 
     assertThat(feed.apply(webhook("participant_joined", 2, "a"))).containsExactly("meetingStarted",
