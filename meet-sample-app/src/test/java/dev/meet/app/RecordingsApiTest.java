@@ -361,6 +361,38 @@ class RecordingsApiTest extends StackTest {
   }
 
   @Test
+  void startAndStopAnswersAreProjectedByFieldsAndXFieldsMerged() {
+    String roomId = stack.roomWithParticipant("projected");
+    Backend.Response started = api.post("/recordings?fields=recordingId,bogus", "{\"roomId\":\"" + roomId + "\"}",
+        "X-Fields", "status");
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    assertThat(started.json().propertyNames()).containsExactlyInAnyOrder("recordingId", "status");
+    assertThat(started.json().get("status").asString()).isEqualTo("active");
+    assertThat(started.header("Location")).endsWith("/recordings/" + started.json().get("recordingId").asString());
+    String id = started.json().get("recordingId").asString();
+
+    Backend.Response stopped = api.post("/recordings/" + id + "/stop?fields=status", "", "X-Fields", "roomId");
+    assertThat(stopped.status()).as(stopped.toString()).isEqualTo(202);
+    assertThat(stopped.json().propertyNames()).containsExactlyInAnyOrder("status", "roomId");
+    assertThat(stopped.json().get("roomId").asString()).isEqualTo(roomId);
+    stack.awaitStatus(id, "complete");
+  }
+
+  @Test
+  void startAndStopAnswersWithOnlyUnknownFieldsAreWhole() {
+    String roomId = stack.roomWithParticipant("unprojected");
+    Backend.Response started = api.post("/recordings?fields=bogus", "{\"roomId\":\"" + roomId + "\"}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    assertThat(started.json().propertyNames()).contains("recordingId", "roomId", "roomName", "status", "layout",
+        "encoding");
+    String id = started.json().get("recordingId").asString();
+    Backend.Response stopped = api.post("/recordings/" + id + "/stop", "", "X-Fields", "nothing,known");
+    assertThat(stopped.status()).isEqualTo(202);
+    assertThat(stopped.json().propertyNames()).contains("recordingId", "roomId", "status", "layout");
+    stack.awaitStatus(id, "complete");
+  }
+
+  @Test
   void recordingsCarryNoSecretsAndNoNulls() {
     String text = api.get("/recordings/" + id(0)).text();
     assertThat(text).doesNotContain("null").doesNotContainIgnoringCase("secret");

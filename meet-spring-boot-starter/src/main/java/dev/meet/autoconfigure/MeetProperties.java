@@ -50,7 +50,7 @@ public record MeetProperties(
    * @param path The path LiveKit's webhook.urls point at
    * @param leeway The clock skew allowed on webhook tokens
    * @param deadline How long handling one webhook may take; past it LiveKit is answered 503 and redelivers (its sender
-   *     has no timeout, so a slow dependency must not hold its queue). Keep it under LiveKit's own retry horizon
+   *     has no timeout, so a slow dependency must not hold its queue)
    * @param additionalKeys Other API keys (key to secret) whose webhooks are accepted besides meet.livekit.api-key's,
    *     for key rotation: LiveKit never retries a 401, so while it moves to a new key both must verify
    */
