@@ -2,8 +2,8 @@ package dev.meet.app.rooms;
 
 /**
  * A stored room object that is not a room (not JSON, or not a valid room). Not an outage: retrying does not help, so
- * the API answers it as an unexpected failure (500, details only in the log), while the collector, which catches
- * every {@link RoomStoreException}, skips the room and goes on.
+ * the API answers it as an unexpected failure (500, details only in the log). Code that handles every
+ * {@link RoomStoreException} (the room collector) handles this one too.
  */
 public class CorruptRoomException extends RoomStoreException {
 

@@ -32,9 +32,9 @@ import tools.jackson.databind.DatabindException;
 public class ApiErrorHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
-  /** Core messages start with the field they are about: "recordingId must be ...". */
-  /** rest-api.md's answer to every unexpected failure: nothing about the failure itself. */
+  /** The answer to every unexpected failure: nothing about the failure itself. */
   static final ApiError UNEXPECTED = ApiError.of("Internal Server Error", "Unexpected error");
+  /** Core messages start with the field they are about: "recordingId must be ...". */
   private static final Pattern LEADING_FIELD = Pattern.compile("^([A-Za-z][A-Za-z0-9.]*) ");
 
   @ExceptionHandler(ApiException.class)

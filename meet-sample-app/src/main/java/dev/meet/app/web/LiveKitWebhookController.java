@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * recordings and hands it to the room status listener. The engine answers within its webhook deadline
  * ({@code meet.livekit.webhook.deadline}, 5 s) whatever a dependency does, since LiveKit's sender has no timeout: 200
  * once the effect is durable, 401 for a bad signature, 503 when something failed or took too long, so LiveKit
- * retries. Bodies over 1 MB are refused with 413 before they reach this controller ({@link BodyLimitFilter}).
+ * retries. Bodies over 1 MiB are refused with 413 before they reach this controller ({@link BodyLimitFilter}).
  */
 @Hidden
 @RestController
