@@ -36,13 +36,17 @@ public final class Backend implements AutoCloseable {
     this.api = root + context.getEnvironment().getProperty("meet.backend.api-prefix", "/meet/api/v1");
   }
 
-  /** Starts the backend with these settings (name → value) on a free port. */
-  public static Backend start(Map<String, String> settings) {
+  /**
+   * Starts the backend with these settings (name → value) on a free port.
+   *
+   * @param extra configuration classes added to the application's (test tuning through the starter's customizers)
+   */
+  public static Backend start(Map<String, String> settings, Class<?>... extra) {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
     settings.forEach((name, value) -> args.add("--" + name + "=" + value));
     ConfigurableApplicationContext context = new SpringApplicationBuilder(MeetBackendApplication.class)
-        .run(args.toArray(String[]::new));
+        .sources(extra).run(args.toArray(String[]::new));
     return new Backend(context);
   }
 

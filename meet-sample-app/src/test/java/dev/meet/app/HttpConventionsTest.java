@@ -2,13 +2,25 @@ package dev.meet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import dev.meet.testkit.livekit.LostAnswer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
-/** The conventions every call follows: the API key, JSON error bodies, the body limit, the webhook's own auth. */
+/**
+ * The conventions every call follows: the API key, JSON error bodies, the body limits, the webhook's own auth and
+ * deadline, and what dependency failures and unexpected failures answer.
+ */
 class HttpConventionsTest extends StackTest {
 
 
@@ -114,12 +126,7 @@ class HttpConventionsTest extends StackTest {
     byte[] body = ("{\"event\":\"room_finished\",\"id\":\"EV_rotated\",\"createdAt\":\""
         + java.time.Instant.now().getEpochSecond() + "\",\"room\":{\"name\":\"" + roomId + "\"}}")
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    java.time.Instant now = java.time.Instant.now();
-    String token = com.auth0.jwt.JWT.create().withIssuer("nextkey").withNotBefore(now)
-        .withExpiresAt(now.plusSeconds(300))
-        .withClaim("sha256", java.util.Base64.getEncoder().encodeToString(
-            java.security.MessageDigest.getInstance("SHA-256").digest(body)))
-        .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("next-secret"));
+    String token = sign(body, "nextkey", "next-secret");
 
     Backend.Response answer = api.send(HttpRequest.newBuilder(URI.create(api.webhookUrl()))
         .header("Content-Type", "application/webhook+json")
@@ -127,6 +134,92 @@ class HttpConventionsTest extends StackTest {
 
     assertThat(answer.status()).isEqualTo(200);
     RoomsApiTest.awaitRoomStatus(roomId, "open");
+  }
+
+  /** LiveKit's webhook token: a bare HS256 JWT by the API key whose sha256 claim is the body's hash. */
+  static String sign(byte[] body, String apiKey, String apiSecret) throws Exception {
+    Instant now = Instant.now();
+    return JWT.create().withIssuer(apiKey).withNotBefore(now).withExpiresAt(now.plusSeconds(300))
+        .withClaim("sha256", Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(body)))
+        .sign(Algorithm.HMAC256(apiSecret));
+  }
+
+  private static Backend.Response postWebhook(byte[] body, String token) {
+    return api.send(HttpRequest.newBuilder(URI.create(api.webhookUrl()))
+        .header("Content-Type", "application/webhook+json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)), "X-API-KEY", "", "Authorization", token);
+  }
+
+  /** A room_started of an empty room, padded through the room's metadata to exactly {@code size} bytes. */
+  private static byte[] roomStartedOfSize(int size) {
+    String head = "{\"event\":\"room_started\",\"id\":\"EV_big" + size + "\",\"createdAt\":\""
+        + Instant.now().getEpochSecond() + "\",\"room\":{\"name\":\"padded\",\"metadata\":\"";
+    String tail = "\"}}";
+    return (head + "a".repeat(size - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aLiveKitWebhookOf1MiBIsHandledAndOneByteMoreIs413WithAJsonBody() throws Exception {
+    byte[] limit = roomStartedOfSize(1024 * 1024);
+    Backend.Response handled = postWebhook(limit, sign(limit, stack.emulator.apiKey(), stack.emulator.apiSecret()));
+    assertThat(handled.status()).as(handled.toString()).isEqualTo(200);
+
+    byte[] over = roomStartedOfSize(1024 * 1024 + 1);
+    Backend.Response refused = postWebhook(over, sign(over, stack.emulator.apiKey(), stack.emulator.apiSecret()));
+    assertThat(refused.status()).isEqualTo(413);
+    assertThat(refused.header("Content-Type")).startsWith("application/json");
+    assertThat(refused.json().get("error").asString()).isEqualTo("Payload Too Large");
+    assertThat(refused.json().get("message").asString()).isEqualTo("The request body is larger than 1 MiB");
+  }
+
+  @Test
+  void aLiveKitWebhookHandledPastTheEnginesDeadlineIs503AndLiveKitsRedeliveryIsApplied() throws Exception {
+    String roomId = stack.roomWithParticipant("slow webhook");
+    Backend.Response started = api.post("/recordings", "{\"roomId\":\"" + roomId + "\"}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    String recordingId = started.json().get("recordingId").asString();
+    // room_finished of a room whose lock is bound to an egress asks LiveKit about that egress (ListEgress): LiveKit
+    // now holds that answer until the fault is lifted, longer than the deadline (Stack: 2s).
+    byte[] body = ("{\"event\":\"room_finished\",\"id\":\"EV_slow\",\"createdAt\":\""
+        + Instant.now().getEpochSecond() + "\",\"room\":{\"name\":\"" + roomId + "\"}}")
+        .getBytes(StandardCharsets.UTF_8);
+    String token = sign(body, stack.emulator.apiKey(), stack.emulator.apiSecret());
+    stack.emulator.faults().loseAnswer("Egress/ListEgress", LostAnswer.TIMEOUT);
+    Backend.Response late;
+    try {
+      late = postWebhook(body, token);
+    } finally {
+      stack.emulator.faults().loseAnswer("Egress/ListEgress", LostAnswer.NONE);
+    }
+    assertThat(late.status()).isEqualTo(503);
+    assertThat(late.json().get("error").asString()).isEqualTo("Service Unavailable");
+    assertThat(late.json().get("message").asString()).isEqualTo("not handled within PT2S, a dependency is slow");
+
+    Backend.Response redelivered = postWebhook(body, token);
+    assertThat(redelivered.status()).as(redelivered.toString()).isEqualTo(200);
+    assertThat(redelivered.json().get("message").asString()).contains("still runs");
+    assertThat(api.post("/recordings/" + recordingId + "/stop", "").status()).isEqualTo(202);
+    stack.awaitStatus(recordingId, "complete");
+  }
+
+  @Test
+  void anUnexpectedFailureIs500WithTheGenericMessageOnly() {
+    String roomId = api.post("/rooms", "{}").json().get("roomId").asString();
+    String key = "openvidu-meet/rooms/" + roomId + "/" + roomId + ".json";
+    try (S3Client client = stack.s3Client()) {
+      // Not an outage: the stored room is not a room (written by hand, a tool, a bug of another version).
+      client.putObject(b -> b.bucket(stack.s3.bucket()).key(key), RequestBody.fromString("{\"roomId\": <broken"));
+      try {
+        Backend.Response response = api.get("/rooms/" + roomId);
+
+        assertThat(response.status()).isEqualTo(500);
+        assertThat(response.text())
+            .isEqualTo("{\"error\":\"Internal Server Error\",\"message\":\"Unexpected error\"}");
+      } finally {
+        // Other test classes share the bucket: a room that cannot be read would fail their listings.
+        client.deleteObject(b -> b.bucket(stack.s3.bucket()).key(key));
+      }
+    }
   }
 
   @Test

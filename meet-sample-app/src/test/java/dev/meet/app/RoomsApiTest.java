@@ -6,15 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.meet.app.rooms.Room;
 import dev.meet.app.rooms.RoomStore;
 import dev.meet.core.RecordingEncoding;
-import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
@@ -238,6 +234,45 @@ class RoomsApiTest extends StackTest {
   }
 
   @Test
+  void forceEndingAMeetingWhoseRecordingsAreKeptClosesTheRoom() {
+    String recordingId = stack.completedRecording("closed meeting"); // alice is still in the meeting
+    String roomId = recordingId.substring(0, recordingId.indexOf("--"));
+    awaitRoomStatus(roomId, "active_meeting");
+
+    Backend.Response closed = api.delete("/rooms/" + roomId + "?withMeeting=force&withRecordings=close");
+
+    assertThat(closed.status()).isEqualTo(200);
+    assertThat(closed.json().get("successCode").asString()).isEqualTo("room_with_active_meeting_closed");
+    assertThat(closed.json().get("message").asString()).isEqualTo("Room '" + roomId
+        + "' with active meeting has been closed instead of deleted because it has recordings");
+    assertThat(closed.json().get("room").get("status").asString()).isEqualTo("closed");
+    assertThat(stack.emulator.rooms()).as("the meeting ended for everyone").noneMatch(r -> r.getName().equals(roomId));
+    assertThat(api.get("/rooms/" + roomId).json().get("status").asString()).isEqualTo("closed");
+    assertThat(api.get("/recordings/" + recordingId).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aMeetingWithRecordingsScheduledToBeDeletedTakesThemWhenItEnds() {
+    String recordingId = stack.completedRecording("deleted later"); // alice is still in the meeting
+    String roomId = recordingId.substring(0, recordingId.indexOf("--"));
+    awaitRoomStatus(roomId, "active_meeting");
+
+    Backend.Response scheduled = api.delete("/rooms/" + roomId + "?withMeeting=when_meeting_ends&withRecordings=force");
+
+    assertThat(scheduled.status()).isEqualTo(202);
+    assertThat(scheduled.json().get("successCode").asString())
+        .isEqualTo("room_with_active_meeting_and_recordings_scheduled_to_be_deleted");
+    assertThat(scheduled.json().get("message").asString()).isEqualTo("Room '" + roomId
+        + "' with active meeting and its recordings scheduled to be deleted when the meeting ends");
+    assertThat(scheduled.json().get("room").get("meetingEndAction").asString()).isEqualTo("delete");
+    assertThat(api.get("/recordings/" + recordingId).status()).as("kept until the meeting ends").isEqualTo(200);
+
+    stack.emulator.closeRoom(roomId);
+    await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/rooms/" + roomId).status() == 404);
+    await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/recordings/" + recordingId).status() == 404);
+  }
+
+  @Test
   void forceDeletingARoomWhileRecordingStopsAndLaterDeletesTheRecording() {
     String roomId = stack.roomWithParticipant("recording now");
     String recordingId = api.post("/recordings", "{\"roomId\":\"" + roomId + "\"}").json().get("recordingId")
@@ -275,11 +310,8 @@ class RoomsApiTest extends StackTest {
   @Test
   void roomsLiveInTheBucketAtTheSeedLayout() {
     String roomId = create("{}").get("roomId").asString();
-    S3Server s3 = stack.s3;
-    try (S3Client client = S3Client.builder().endpointOverride(s3.endpoint()).region(Region.of(s3.region()))
-        .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()))).build()) {
-      String json = client.getObjectAsBytes(b -> b.bucket(s3.bucket())
+    try (S3Client client = stack.s3Client()) {
+      String json = client.getObjectAsBytes(b -> b.bucket(stack.s3.bucket())
           .key("openvidu-meet/rooms/" + roomId + "/" + roomId + ".json")).asUtf8String();
       assertThat(json).contains("\"roomId\":\"" + roomId + "\"");
     }

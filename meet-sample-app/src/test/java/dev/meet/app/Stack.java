@@ -10,6 +10,11 @@ import dev.meet.testkit.s3.S3Server;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The production-like stack the HTTP tests share: the LiveKit emulator (fast egress timings), a real Redis and an
@@ -74,25 +79,38 @@ final class Stack {
     return id;
   }
 
+  /** A client of the stack's bucket, to look at (or tamper with) what the backend stored. */
+  S3Client s3Client() {
+    return S3Client.builder().endpointOverride(s3.endpoint()).region(Region.of(s3.region())).forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(),
+            s3.secretKey()))).build();
+  }
+
   void awaitStatus(String recordingId, String status) {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
         backend.get("/recordings/" + recordingId).json().get("status").asString()).isEqualTo(status));
   }
 
-  /** A backend's settings against this stack, as environment variables of OpenVidu Meet would give them. */
   /** The emulated egress's own storage configuration for the bucket (the backend sends no credentials to LiveKit). */
   static S3Target egressStorage(S3Server s3) {
     return new S3Target(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), s3.bucket(), true);
   }
 
-  static Map<String, String> settings(LiveKitEmulator emulator, RedisServer redis, S3Server s3) {
+  /**
+   * A backend's settings against these servers, as environment variables of OpenVidu Meet would give them.
+   *
+   * @param redis null for none: the caller configures Redis its own way
+   */
+  static Map<String, String> settings(LiveKitEmulator emulator, @Nullable RedisServer redis, S3Server s3) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("MEET_API_KEY", Backend.API_KEY);
     settings.put("LIVEKIT_URL", emulator.url());
     settings.put("LIVEKIT_API_KEY", emulator.apiKey());
     settings.put("LIVEKIT_API_SECRET", emulator.apiSecret());
-    settings.put("MEET_REDIS_HOST", redis.host());
-    settings.put("MEET_REDIS_PORT", String.valueOf(redis.port()));
+    if (redis != null) {
+      settings.put("MEET_REDIS_HOST", redis.host());
+      settings.put("MEET_REDIS_PORT", String.valueOf(redis.port()));
+    }
     settings.put("MEET_S3_BUCKET", s3.bucket());
     settings.put("MEET_S3_SERVICE_ENDPOINT", s3.endpoint().toString());
     settings.put("MEET_S3_ACCESS_KEY", s3.accessKey());
@@ -105,6 +123,8 @@ final class Stack {
     // The grace must cover a LiveKit call and the start timeout (plus a margin), or the build refuses it.
     settings.put("meet.livekit.call-timeout", "5s");
     settings.put("meet.collectors.grace", "15s");
+    // The engine's webhook deadline, under the LiveKit call timeout so that a held LiveKit answer meets it first.
+    settings.put("meet.livekit.webhook.deadline", "2s");
     // A second LiveKit key accepted on webhooks, as during a key rotation.
     settings.put("meet.livekit.webhook.additional-keys[nextkey]", "next-secret");
     return settings;

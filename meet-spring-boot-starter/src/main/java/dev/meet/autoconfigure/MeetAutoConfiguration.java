@@ -93,6 +93,7 @@ public final class MeetAutoConfiguration {
     positive(recording.lockTtl(), "meet.recording.lock-ttl", "6h");
     positive(collectors.interval(), "meet.collectors.interval", "1m");
     notNegative(properties.livekit().webhook().leeway(), "meet.livekit.webhook.leeway", "60s");
+    positive(properties.livekit().webhook().deadline(), "meet.livekit.webhook.deadline", "5s");
     Duration grace = collectors.grace();
     if (grace != null && grace.compareTo(recording.startTimeout()) <= 0) {
       throw new MeetConfigurationException("meet.collectors.grace",
@@ -112,7 +113,8 @@ public final class MeetAutoConfiguration {
         .startTimeout(recording.startTimeout())
         .lockTtl(recording.lockTtl())
         .collectorInterval(collectors.interval())
-        .webhookLeeway(properties.livekit().webhook().leeway());
+        .webhookLeeway(properties.livekit().webhook().leeway())
+        .webhookDeadline(properties.livekit().webhook().deadline());
     if (grace != null) {
       builder.collectorGrace(grace);
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
 import org.redisson.config.ReplicatedServersConfig;
 import org.redisson.config.SentinelServersConfig;
 import org.redisson.config.SingleServerConfig;
@@ -61,22 +62,28 @@ class MeetDataRedisConfiguration {
     DataRedisConnectionDetails.MasterReplica masterReplica = details.getMasterReplica();
     DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
     // Boot's own order of precedence (DataRedisConnectionConfiguration): Sentinel, Cluster, master/replica, standalone.
+    // Reads go to the master, as with Lettuce's default: a lock read from a lagging replica could be stale.
     if (sentinel != null) {
       SentinelServersConfig servers = config.useSentinelServers()
           .setMasterName(sentinel.getMaster())
           .setDatabase(sentinel.getDatabase())
           .setSentinelUsername(sentinel.getUsername())
-          .setSentinelPassword(sentinel.getPassword());
+          .setSentinelPassword(sentinel.getPassword())
+          // Boot (Lettuce) accepts a single sentinel; Redisson would refuse fewer than two by default.
+          .setCheckSentinelsList(false)
+          .setReadMode(ReadMode.MASTER);
       servers.setSentinelAddresses(addresses(scheme, sentinel.getNodes()));
       log.info("meet uses the application's Redis Sentinel master={} sentinels={}", sentinel.getMaster(),
           servers.getSentinelAddresses());
     } else if (cluster != null) {
       ClusterServersConfig servers = config.useClusterServers();
+      servers.setReadMode(ReadMode.MASTER);
       servers.setNodeAddresses(addresses(scheme, cluster.getNodes()));
       log.info("meet uses the application's Redis Cluster nodes={}", servers.getNodeAddresses());
     } else if (masterReplica != null) {
       // Redisson's replicated mode finds the master among static nodes, as Lettuce's static master/replica does.
       ReplicatedServersConfig servers = config.useReplicatedServers();
+      servers.setReadMode(ReadMode.MASTER);
       servers.setNodeAddresses(addresses(scheme, masterReplica.getNodes()));
       log.info("meet uses the application's Redis master/replica nodes={}", servers.getNodeAddresses());
     } else if (standalone != null) {

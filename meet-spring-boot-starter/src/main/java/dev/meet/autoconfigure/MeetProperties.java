@@ -49,6 +49,8 @@ public record MeetProperties(
    * @param enabled Whether to register the endpoint
    * @param path The path LiveKit's webhook.urls point at
    * @param leeway The clock skew allowed on webhook tokens
+   * @param deadline How long handling one webhook may take; past it LiveKit is answered 503 and redelivers (its sender
+   *     has no timeout, so a slow dependency must not hold its queue)
    * @param additionalKeys Other API keys (key to secret) whose webhooks are accepted besides meet.livekit.api-key's,
    *     for key rotation: LiveKit never retries a 401, so while it moves to a new key both must verify
    */
@@ -56,6 +58,7 @@ public record MeetProperties(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("/livekit/webhook") String path,
       @DefaultValue("60s") Duration leeway,
+      @DefaultValue("5s") Duration deadline,
       @DefaultValue Map<String, String> additionalKeys) {}
 
   /**

@@ -41,6 +41,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -242,16 +243,62 @@ class MeetAutoConfigurationTest {
   void recordingCollectorAndLiveKitPropertiesReachTheManager() {
     runner().withPropertyValues("meet.recording.start-timeout=5s", "meet.recording.lock-ttl=2h",
         "meet.collectors.interval=10s", "meet.collectors.grace=45s", "meet.instance-id=instance-7",
-        "meet.livekit.webhook.leeway=5s", "meet.livekit.call-timeout=3s").run(context -> {
+        "meet.livekit.webhook.leeway=5s", "meet.livekit.webhook.deadline=2s", "meet.livekit.call-timeout=3s")
+        .run(context -> {
           assertThat(context.getBean(RecordingManager.class))
               .hasFieldOrPropertyWithValue("settings.startTimeout", Duration.ofSeconds(5))
               .hasFieldOrPropertyWithValue("settings.lockTtl", Duration.ofHours(2))
               .hasFieldOrPropertyWithValue("settings.collectorInterval", Duration.ofSeconds(10))
               .hasFieldOrPropertyWithValue("settings.collectorGrace", Duration.ofSeconds(45))
               .hasFieldOrPropertyWithValue("settings.webhookLeeway", Duration.ofSeconds(5))
+              .hasFieldOrPropertyWithValue("settings.webhookDeadline", Duration.ofSeconds(2))
               .hasFieldOrPropertyWithValue("settings.instanceId", "instance-7");
           assertThat(context.getBean(LiveKitSettings.class).callTimeout()).isEqualTo(Duration.ofSeconds(3));
         });
+  }
+
+  @Test
+  void theWebhookDeadlineIsFiveSecondsByDefault() {
+    runner().run(context -> assertThat(context.getBean(RecordingManager.class))
+        .hasFieldOrPropertyWithValue("settings.webhookDeadline", Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void aWebhookHandledPastTheDeadlinePropertyIsAnswered503() {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch entered = new CountDownLatch(1);
+    // A listener that holds the handling until the test releases it: a dependency slower than the deadline.
+    RecordingManager.LiveKitEventListener slow = event -> {
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    byte[] body = TestWebhooks.roomStarted();
+    runner().withBean(RecordingManager.LiveKitEventListener.class, () -> slow)
+        .withPropertyValues("meet.livekit.webhook.deadline=300ms").run(context -> {
+          try {
+            WebhookOutcome outcome = context.getBean(RecordingManager.class).handleWebhook(body,
+                TestWebhooks.sign(body, LIVEKIT.emulator().apiKey(), LIVEKIT.emulator().apiSecret()));
+            assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the handling reached the listener")
+                .isTrue();
+            assertThat(outcome.httpStatus()).isEqualTo(503);
+            assertThat(outcome.message()).contains("not handled within PT0.3S");
+          } finally {
+            release.countDown();
+          }
+        });
+  }
+
+  @Test
+  void aWebhookDeadlineThatIsNotPositiveFailsNamingItsProperty() {
+    runner().withPropertyValues("meet.livekit.webhook.deadline=0s").run(context -> {
+      MeetConfigurationException failure = configurationFailure(context);
+      assertThat(failure.property()).isEqualTo("meet.livekit.webhook.deadline");
+      assertThat(failure.getMessage()).contains("must be a positive duration");
+    });
   }
 
   @Test

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -184,6 +185,40 @@ class MeetBootIntegrationsTest {
     assertThat(sentinel.getSentinelPassword()).isEqualTo("sentinel-secret");
     assertThat(config.getUsername()).isEqualTo("app");
     assertThat(config.getPassword()).isEqualTo("app-secret");
+  }
+
+  @Test
+  void oneSentinelIsEnoughAsForBootAndEveryTopologyReadsFromTheMaster() {
+    Config sentinel = MeetDataRedisConfiguration.config(new Details(null, null, null) {
+      @Override
+      public Sentinel getSentinel() {
+        return new Sentinel() {
+          @Override public int getDatabase() { return 0; }
+          @Override public String getMaster() { return "mymaster"; }
+          @Override public List<Node> getNodes() { return List.of(new Node("s1", 26379)); }
+          @Override public String getUsername() { return null; }
+          @Override public String getPassword() { return null; }
+        };
+      }
+    });
+    assertThat(sentinel.useSentinelServers().isCheckSentinelsList()).isFalse();
+    assertThat(sentinel.useSentinelServers().getReadMode()).isEqualTo(ReadMode.MASTER);
+
+    Config cluster = MeetDataRedisConfiguration.config(new Details(null, null, null) {
+      @Override
+      public Cluster getCluster() {
+        return () -> List.of(new Node("c1", 7000));
+      }
+    });
+    assertThat(cluster.useClusterServers().getReadMode()).isEqualTo(ReadMode.MASTER);
+
+    Config replicated = MeetDataRedisConfiguration.config(new Details(null, null, null) {
+      @Override
+      public MasterReplica getMasterReplica() {
+        return () -> List.of(new Node("m", 6379), new Node("r", 6380));
+      }
+    });
+    assertThat(replicated.useReplicatedServers().getReadMode()).isEqualTo(ReadMode.MASTER);
   }
 
   @Test

@@ -32,12 +32,7 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
-import org.redisson.config.SentinelServersConfig;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -74,28 +69,6 @@ public class BackendConfiguration {
   EmbeddedSummary embeddedSummary(ObjectProvider<EmbeddedLiveKit> liveKit, RecordingLockProvider locks,
       MeetProperties meet) {
     return new EmbeddedSummary(liveKit.getIfAvailable(), locks, meet);
-  }
-
-  /** Redis Sentinel (MEET_REDIS_SENTINEL_*): a RedissonClient of ours selects the starter's Redis providers. */
-  @Bean(destroyMethod = "shutdown")
-  @ConditionalOnProperty(name = "meet.backend.redis-sentinel.hosts")
-  RedissonClient sentinelRedisson(BackendProperties backend) {
-    BackendProperties.Sentinel sentinel = backend.redisSentinel();
-    Config config = new Config();
-    SentinelServersConfig servers = config.useSentinelServers().setMasterName(sentinel.masterName())
-        .setDatabase(sentinel.database()).setCheckSentinelsList(false);
-    for (String host : sentinel.hosts().split(",")) {
-      if (!host.isBlank()) {
-        servers.addSentinelAddress("redis://" + host.strip());
-      }
-    }
-    if (sentinel.password() != null) {
-      servers.setSentinelPassword(sentinel.password());
-    }
-    if (sentinel.redisPassword() != null) {
-      servers.setPassword(sentinel.redisPassword());
-    }
-    return Redisson.create(config);
   }
 
   /** Concurrent stops of one recording: through Redis when the instances share one, else in memory. */
@@ -169,6 +142,14 @@ public class BackendConfiguration {
   }
 
   @Bean
+  FilterRegistrationBean<BodyLimitFilter> webhookBodyLimitFilter(JsonWriter json) {
+    FilterRegistrationBean<BodyLimitFilter> registration = new FilterRegistrationBean<>(
+        new BodyLimitFilter(LiveKitWebhookController.PATH, LiveKitWebhookController.MAX_BODY_BYTES, json));
+    registration.setOrder(1);
+    return registration;
+  }
+
+  @Bean
   FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiProperties api, String meetApiKey, JsonWriter json) {
     FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(
         new ApiKeyFilter(api.apiPrefix(), meetApiKey, json));
@@ -176,19 +157,9 @@ public class BackendConfiguration {
     return registration;
   }
 
-  @Bean(destroyMethod = "shutdownNow")
-  ExecutorService webhookExecutor() {
-    return Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "meet-webhook");
-      thread.setDaemon(true);
-      return thread;
-    });
-  }
-
   @Bean
-  LiveKitWebhookController liveKitWebhookController(RecordingManager recordings, ExecutorService webhookExecutor,
-      BackendProperties backend) {
-    return new LiveKitWebhookController(recordings, webhookExecutor, backend.webhookTimeout());
+  LiveKitWebhookController liveKitWebhookController(RecordingManager recordings) {
+    return new LiveKitWebhookController(recordings);
   }
 
   /** Collected by the starter's recording manager, which hands it every webhook it has verified. */

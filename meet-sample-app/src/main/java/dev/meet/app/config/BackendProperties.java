@@ -15,8 +15,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param emulatorPort The embedded emulator's port on 127.0.0.1 (0 for any free port): MEET_EMULATOR_PORT
  * @param publicUrl The URL clients reach this backend at, for absolute URLs in answers; by default the request's
  * @param roomCollectorInterval How often rooms past their autoDeletionDate are deleted (one instance at a time)
- * @param webhookTimeout How long the LiveKit webhook endpoint may take before it answers 503 (LiveKit retries)
- * @param redisSentinel Redis Sentinel instead of meet.redis.url
  */
 @ConfigurationProperties("meet.backend")
 public record BackendProperties(
@@ -24,28 +22,4 @@ public record BackendProperties(
     @DefaultValue("false") boolean embeddedLivekit,
     @DefaultValue("7880") int emulatorPort,
     @Nullable URI publicUrl,
-    @DefaultValue("1m") Duration roomCollectorInterval,
-    @DefaultValue("5s") Duration webhookTimeout,
-    @DefaultValue Sentinel redisSentinel) {
-
-  /**
-   * Redis Sentinel (OpenVidu's MEET_REDIS_SENTINEL_* variables).
-   *
-   * @param hosts {@code host:port,host:port}: MEET_REDIS_SENTINEL_HOST_LIST
-   * @param masterName MEET_REDIS_SENTINEL_MASTER_NAME
-   * @param password the sentinels' password: MEET_REDIS_SENTINEL_PASSWORD
-   * @param redisPassword the Redis servers' password: MEET_REDIS_PASSWORD
-   * @param database MEET_REDIS_DB
-   */
-  public record Sentinel(@Nullable String hosts, @DefaultValue("openvidu") String masterName,
-      @Nullable String password, @Nullable String redisPassword, @DefaultValue("0") int database) {
-    public boolean enabled() {
-      return hosts != null && !hosts.isBlank();
-    }
-
-    @Override
-    public String toString() {
-      return "Sentinel[hosts=" + hosts + ", masterName=" + masterName + "]";
-    }
-  }
-}
+    @DefaultValue("1m") Duration roomCollectorInterval) {}

@@ -3,7 +3,9 @@ package dev.meet.app.config;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -28,6 +30,12 @@ public final class OpenViduEnvironment implements EnvironmentPostProcessor {
   public static final String EMBEDDED_LIVEKIT = "meet.backend.embedded-livekit";
   /** {@code {base path}/api/v1}, normalised; the request mappings use it. */
   public static final String API_PREFIX = "meet.backend.api-prefix";
+  static final String EXCLUDE = "spring.autoconfigure.exclude";
+  static final String DATA_REDIS_AUTO_CONFIGURATION =
+      "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration";
+  /** The spring.data.redis.* settings that name a Redis server; any of them means Redis is configured the Boot way. */
+  private static final List<String> BOOT_REDIS_SERVERS = List.of("spring.data.redis.url", "spring.data.redis.host",
+      "spring.data.redis.sentinel.nodes", "spring.data.redis.cluster.nodes", "spring.data.redis.masterreplica.nodes");
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
@@ -52,16 +60,29 @@ public final class OpenViduEnvironment implements EnvironmentPostProcessor {
     copy(env, out, "LIVEKIT_API_SECRET", "meet.livekit.api-secret");
 
     copy(env, out, "MEET_REDIS_URL", "meet.redis.url");
+    String sentinels = text(env, "MEET_REDIS_SENTINEL_HOST_LIST");
     String redisHost = text(env, "MEET_REDIS_HOST");
-    if (redisHost != null && text(env, "MEET_REDIS_URL") == null) {
+    if (sentinels != null) {
+      // Sentinel wins over MEET_REDIS_HOST, as in OpenVidu Meet; Boot's spring.data.redis.sentinel.* is the starter's
+      // own way to configure it, so both read one model.
+      out.put("spring.data.redis.sentinel.nodes", sentinels);
+      out.put("spring.data.redis.sentinel.master",
+          Objects.requireNonNullElse(text(env, "MEET_REDIS_SENTINEL_MASTER_NAME"), "openvidu"));
+      copy(env, out, "MEET_REDIS_SENTINEL_PASSWORD", "spring.data.redis.sentinel.password");
+      copy(env, out, "MEET_REDIS_USERNAME", "spring.data.redis.username");
+      copy(env, out, "MEET_REDIS_PASSWORD", "spring.data.redis.password");
+      copy(env, out, "MEET_REDIS_DB", "spring.data.redis.database");
+    } else if (redisHost != null && text(env, "MEET_REDIS_URL") == null) {
       out.put("meet.redis.url", redisUrl(redisHost, text(env, "MEET_REDIS_PORT"), text(env, "MEET_REDIS_USERNAME"),
           text(env, "MEET_REDIS_PASSWORD"), text(env, "MEET_REDIS_DB")));
     }
-    copy(env, out, "MEET_REDIS_SENTINEL_HOST_LIST", "meet.backend.redis-sentinel.hosts");
-    copy(env, out, "MEET_REDIS_SENTINEL_MASTER_NAME", "meet.backend.redis-sentinel.master-name");
-    copy(env, out, "MEET_REDIS_SENTINEL_PASSWORD", "meet.backend.redis-sentinel.password");
-    copy(env, out, "MEET_REDIS_PASSWORD", "meet.backend.redis-sentinel.redis-password");
-    copy(env, out, "MEET_REDIS_DB", "meet.backend.redis-sentinel.database");
+    if (!bootRedisConfigured(env, out)) {
+      // Boot's Redis auto-configuration describes localhost:6379 when nothing is set, which the starter would use:
+      // without Redis settings the backend runs with its in-memory lock instead.
+      String excluded = env.getProperty(EXCLUDE);
+      out.put(EXCLUDE, excluded == null || excluded.isBlank() ? DATA_REDIS_AUTO_CONFIGURATION
+          : excluded + "," + DATA_REDIS_AUTO_CONFIGURATION);
+    }
 
     copy(env, out, "MEET_S3_BUCKET", "meet.storage.s3.bucket");
     String subbucket = text(env, "MEET_S3_SUBBUCKET");
@@ -87,6 +108,11 @@ public final class OpenViduEnvironment implements EnvironmentPostProcessor {
     copy(env, out, "MEET_DATA_DIR", "meet.backend.data-dir");
     copy(env, out, "MEET_EMULATOR_PORT", "meet.backend.emulator-port");
     copy(env, out, "MEET_PUBLIC_URL", "meet.backend.public-url");
+    // Before the engine's deadline became meet.livekit.webhook.deadline, the backend had its own timeout.
+    String oldWebhookTimeout = text(env, "meet.backend.webhook-timeout");
+    if (oldWebhookTimeout != null && env.getProperty("meet.livekit.webhook.deadline") == null) {
+      out.put("meet.livekit.webhook.deadline", oldWebhookTimeout);
+    }
 
     String dataDir = out.containsKey("meet.backend.data-dir") ? (String) out.get("meet.backend.data-dir")
         : env.getProperty("meet.backend.data-dir", "./meet-data");
@@ -102,6 +128,10 @@ public final class OpenViduEnvironment implements EnvironmentPostProcessor {
       out.putIfAbsent("meet.livekit.api-secret", env.getProperty("meet.livekit.api-secret", "secret"));
     }
     return out;
+  }
+
+  private static boolean bootRedisConfigured(ConfigurableEnvironment env, Map<String, Object> mapped) {
+    return BOOT_REDIS_SERVERS.stream().anyMatch(name -> mapped.containsKey(name) || text(env, name) != null);
   }
 
   private static void copy(ConfigurableEnvironment env, Map<String, Object> out, String variable, String property) {

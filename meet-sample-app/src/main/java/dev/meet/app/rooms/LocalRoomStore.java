@@ -175,7 +175,7 @@ public final class LocalRoomStore implements RoomStore {
     try {
       return Optional.of(new Versioned(json.readValue(bytes, Room.class), digest(bytes)));
     } catch (JacksonException e) {
-      throw new RoomStoreException("room file " + file + " is not a room: " + e.getOriginalMessage(), e);
+      throw new CorruptRoomException("room file " + file + " is not a room: " + e.getOriginalMessage(), e);
     }
   }
 

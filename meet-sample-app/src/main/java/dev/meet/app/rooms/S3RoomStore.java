@@ -70,7 +70,7 @@ public final class S3RoomStore implements RoomStore {
     try {
       return Optional.of(new Versioned(json.readValue(object.asByteArray(), Room.class), object.response().eTag()));
     } catch (JacksonException e) {
-      throw new RoomStoreException("object " + key + " is not a room: " + e.getOriginalMessage(), e);
+      throw new CorruptRoomException("object " + key + " is not a room: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.meet.app.web;
 
+import dev.meet.app.rooms.CorruptRoomException;
 import dev.meet.app.rooms.RoomStoreException;
 import dev.meet.core.RecordingException;
 import dev.meet.core.storage.RangeNotSatisfiableException;
@@ -31,6 +32,8 @@ import tools.jackson.databind.DatabindException;
 public class ApiErrorHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+  /** The answer to every unexpected failure: nothing about the failure itself. */
+  static final ApiError UNEXPECTED = ApiError.of("Internal Server Error", "Unexpected error");
   /** Core messages start with the field they are about: "recordingId must be ...". */
   private static final Pattern LEADING_FIELD = Pattern.compile("^([A-Za-z][A-Za-z0-9.]*) ");
 
@@ -63,7 +66,7 @@ public class ApiErrorHandler {
       case CLOSED -> ApiError.of("Service Unavailable", "The server is shutting down: " + message);
       case INTERNAL_ERROR -> {
         log.error("unexpected recording failure", e);
-        yield ApiError.of("Internal Server Error", "Unexpected error");
+        yield UNEXPECTED;
       }
       default -> ApiError.of("Recording Error", message);
     };
@@ -74,6 +77,13 @@ public class ApiErrorHandler {
     return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
         .header(HttpHeaders.CONTENT_RANGE, "bytes */" + e.size())
         .body(ApiError.of("Recording Error", "Range not satisfiable. File size: " + e.size()));
+  }
+
+  /** A stored room that cannot be read is a fault of the data, not an outage: the log has it, the client does not. */
+  @ExceptionHandler(CorruptRoomException.class)
+  ResponseEntity<ApiError> corruptRoom(CorruptRoomException e) {
+    log.error("unexpected failure: {}", e.getMessage(), e);
+    return ResponseEntity.status(500).body(UNEXPECTED);
   }
 
   @ExceptionHandler(RoomStoreException.class)
@@ -156,6 +166,6 @@ public class ApiErrorHandler {
   @ExceptionHandler(Exception.class)
   ResponseEntity<ApiError> unexpected(Exception e) {
     log.error("unexpected failure", e);
-    return ResponseEntity.status(500).body(ApiError.of("Internal Server Error", "Unexpected error"));
+    return ResponseEntity.status(500).body(UNEXPECTED);
   }
 }

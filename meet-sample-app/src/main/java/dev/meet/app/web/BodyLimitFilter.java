@@ -16,9 +16,10 @@ import java.nio.charset.StandardCharsets;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Bodies over the limit are answered 413 before anything reads them. A declared {@code Content-Length} is checked
- * first; a chunked body is read up to one byte past the limit (at most 64 KiB held, never more), because the servlet
- * API has no portable per-request size limit that answers with a JSON body.
+ * Bodies over the limit are answered 413 with a JSON body before anything reads them: 64 KiB on the API, 1 MiB on the
+ * LiveKit webhook. A declared {@code Content-Length} is checked first; a chunked body is read up to one byte past the
+ * limit (at most the limit held, never more), because the servlet API has no portable per-request size limit that
+ * answers with a JSON body.
  */
 public final class BodyLimitFilter extends OncePerRequestFilter {
 
@@ -61,8 +62,12 @@ public final class BodyLimitFilter extends OncePerRequestFilter {
 
   private void tooLarge(HttpServletResponse response) throws IOException {
     response.setHeader("Connection", "close");
-    json.write(response, 413, ApiError.of("Payload Too Large",
-        "The request body is larger than " + (limit / 1024) + " KiB"));
+    json.write(response, 413, ApiError.of("Payload Too Large", "The request body is larger than " + size(limit)));
+  }
+
+  static String size(int bytes) {
+    return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB"
+        : bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
   }
 
   /** The request with its body already read. */

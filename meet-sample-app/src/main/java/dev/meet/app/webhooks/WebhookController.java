@@ -22,6 +22,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,11 +49,15 @@ public class WebhookController {
   private final WebhookTargets targets;
   private final WebhookDispatcher dispatcher;
   private final PublicUrls urls;
+  /** The error name of an unreachable store: the starter keeps webhooks in Redis when there is one. */
+  private final String storeError;
 
-  public WebhookController(WebhookTargets targets, WebhookDispatcher dispatcher, PublicUrls urls) {
+  public WebhookController(WebhookTargets targets, WebhookDispatcher dispatcher, PublicUrls urls,
+      ObjectProvider<RedissonClient> redis) {
     this.targets = targets;
     this.dispatcher = dispatcher;
     this.urls = urls;
+    this.storeError = redis.getIfAvailable() != null ? "Redis Error" : "Storage Error";
   }
 
   @Operation(summary = "Register a webhook")
@@ -180,11 +186,11 @@ public class WebhookController {
   }
 
   /** The target store or outbox (Redis, the data directory) is unreachable: 503 naming it, nothing changed. */
-  private static <T> T call(Supplier<T> action) {
+  private <T> T call(Supplier<T> action) {
     try {
       return action.get();
     } catch (WebhookException e) {
-      throw new ApiException(503, "Service Unavailable", "Webhook store unavailable: " + e.getMessage());
+      throw new ApiException(503, storeError, "Webhook store unavailable: " + e.getMessage());
     }
   }
 

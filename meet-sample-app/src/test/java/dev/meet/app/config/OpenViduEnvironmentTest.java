@@ -84,4 +84,47 @@ class OpenViduEnvironmentTest {
         .containsEntry("meet.webhooks.data-directory", "/var/meet");
     assertThat(map(Map.of())).doesNotContainKey("meet.webhooks.url");
   }
+
+  @Test
+  void sentinelVariablesMapOntoBootsSpringDataRedisSentinelProperties() {
+    Map<String, Object> mapped = map(Map.of("MEET_REDIS_SENTINEL_HOST_LIST", "s1:26379,s2:26379",
+        "MEET_REDIS_SENTINEL_MASTER_NAME", "mymaster", "MEET_REDIS_SENTINEL_PASSWORD", "sentinel-secret",
+        "MEET_REDIS_USERNAME", "app", "MEET_REDIS_PASSWORD", "redis-secret", "MEET_REDIS_DB", "3",
+        "MEET_REDIS_HOST", "ignored"));
+    assertThat(mapped).containsEntry("spring.data.redis.sentinel.nodes", "s1:26379,s2:26379")
+        .containsEntry("spring.data.redis.sentinel.master", "mymaster")
+        .containsEntry("spring.data.redis.sentinel.password", "sentinel-secret")
+        .containsEntry("spring.data.redis.username", "app")
+        .containsEntry("spring.data.redis.password", "redis-secret")
+        .containsEntry("spring.data.redis.database", "3")
+        .as("Sentinel wins over MEET_REDIS_HOST, as in OpenVidu Meet").doesNotContainKey("meet.redis.url")
+        .doesNotContainKey(OpenViduEnvironment.EXCLUDE);
+  }
+
+  @Test
+  void theSentinelMasterNameIsOpenViduByDefault() {
+    assertThat(map(Map.of("MEET_REDIS_SENTINEL_HOST_LIST", "s1:26379")))
+        .containsEntry("spring.data.redis.sentinel.master", "openvidu")
+        .doesNotContainKey("spring.data.redis.password");
+  }
+
+  @Test
+  void withoutRedisSettingsBootsRedisAutoConfigurationIsSwitchedOffSoTheLockStaysInMemory() {
+    assertThat(map(Map.of())).containsEntry(OpenViduEnvironment.EXCLUDE,
+        OpenViduEnvironment.DATA_REDIS_AUTO_CONFIGURATION);
+    assertThat(map(Map.of("spring.autoconfigure.exclude", "com.example.Other")))
+        .containsEntry(OpenViduEnvironment.EXCLUDE, "com.example.Other,"
+            + OpenViduEnvironment.DATA_REDIS_AUTO_CONFIGURATION);
+    assertThat(map(Map.of("MEET_REDIS_HOST", "redis"))).as("meet.redis.url is the starter's override anyway")
+        .containsEntry(OpenViduEnvironment.EXCLUDE, OpenViduEnvironment.DATA_REDIS_AUTO_CONFIGURATION);
+    assertThat(map(Map.of("spring.data.redis.host", "redis"))).doesNotContainKey(OpenViduEnvironment.EXCLUDE);
+  }
+
+  @Test
+  void theOldBackendWebhookTimeoutIsReadAsTheEnginesWebhookDeadline() {
+    assertThat(map(Map.of("meet.backend.webhook-timeout", "3s")))
+        .containsEntry("meet.livekit.webhook.deadline", "3s");
+    assertThat(map(Map.of("meet.backend.webhook-timeout", "3s", "meet.livekit.webhook.deadline", "2s")))
+        .doesNotContainKey("meet.livekit.webhook.deadline");
+  }
 }
