@@ -283,6 +283,56 @@ def start(results, lines):
     lines.append("")
 
 
+# OpenVidu Meet v3.4.0's Node backend with Redis and s3proxy on the same kind of machine, concurrency 10:
+# operation -> (requests/s, p99 ms or None).
+OPENVIDU = {
+    "createRoom": (162, 117),
+    "getRoom": (520, None),
+    "listRecordings": (245, None),
+    "deleteRoom": (153, None),
+}
+BACKEND_OPS = [
+    ("createRoom", "POST /rooms", 1),
+    ("getRoom", "GET /rooms/{id}", 1),
+    ("listRecordings", "GET /recordings (10 stored)", 1),
+    ("deleteRoom", "DELETE /rooms/{id}", 1),
+    ("startStopRecording", "POST /recordings + POST /recordings/{id}/stop", 2),
+]
+
+
+def backend_http(results, lines):
+    rows = [r for r in results if ".BackendHttpBenchmark." in r["benchmark"]]
+    if not rows:
+        return
+    lines += ["## 6. Backend over HTTP: requests per second and latency (ms)", "",
+              "Closed loop: each client (JMH thread) sends its next request when the answer came; requests/s = "
+              "concurrency × requests per operation / mean latency.", "",
+              "| operation | concurrency | requests/s | p50 | p99 | mean ± CI | OpenVidu Meet 3.4.0 (Node), c10 "
+              "| ratio (target ≥ 3) |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for method, label, per_op in BACKEND_OPS:
+        for r in sorted((r for r in rows if r["benchmark"].endswith("." + method)), key=lambda r: r["threads"]):
+            t = r["threads"]
+            m, e = r["primaryMetric"]["score"], r["primaryMetric"]["scoreError"]
+            rate = t * per_op / (m / 1000)
+            err = rate * e / m if e == e and e is not None else None
+            ov, ov99 = OPENVIDU.get(method, (None, None))
+            ref = "n/a" if ov is None else f"{ov} req/s" + (f", p99 {ov99}" if ov99 else "")
+            ratio_cell = "" if ov is None or t != 10 else (
+                f"**{rate / ov:.2f}**" + (f" ({(rate - err) / ov:.2f} to {(rate + err) / ov:.2f})" if err else ""))
+            lines.append(f"| {label} | {t} | {pm(rate, err)} | {fmt(p(r, '50.0'))} | {fmt(p(r, '99.0'))} | "
+                         f"{pm(m, e)} | {ref if t == 10 else ''} | {ratio_cell} |")
+    lines.append("")
+    inline = [kv for name, kv in facts_cache if name in {m for m, _, _ in BACKEND_OPS}]
+    if inline:
+        lines.append("Rooms created between measured calls because the prepared supply ran out: " + ", ".join(
+            f"{name} c{kv.get('threads')}: {kv.get('roomsCreatedWhileMeasuring')}"
+            for name, kv in facts_cache if name in {m for m, _, _ in BACKEND_OPS}) + ".")
+    else:
+        lines.append("No room was created between measured calls (the prepared supply never ran out).")
+    lines.append("")
+
+
 facts_cache = []
 
 
@@ -308,9 +358,7 @@ def main():
     webhook(results, lines)
     collector(results, lines)
     start(results, lines)
-    lines += ["## 6. Backend over HTTP", "",
-              "Not run: needs the standalone backend (meet-sample-app), which is not built yet. "
-              "Placeholder in benchmarks/run.sh.", ""]
+    backend_http(results, lines)
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write("\n".join(lines))
 

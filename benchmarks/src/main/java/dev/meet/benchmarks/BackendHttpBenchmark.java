@@ -2,11 +2,17 @@ package dev.meet.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,6 +29,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Benchmark 6: the standalone backend over HTTP on loopback, OpenVidu Meet's REST API with the API key, the backend in
@@ -43,7 +51,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *
  * <p>Rooms that an operation consumes are prepared before each iteration, outside the measurement, twice as many as
  * the previous iteration consumed; should the supply run out, a room is created between two measured calls (not
- * timed, but it is load the server carries meanwhile) and counted in a {@code [fact]} line.
+ * timed, but it is load the server carries meanwhile) and counted in a {@code [fact]} line. Each measurement
+ * iteration also prints the CPU time per request of the backend, of this JVM (load generator, s3proxy, emulator) and
+ * of Redis, and the cores other processes took meanwhile ({@link CpuMeter}): on a shared machine the throughput
+ * depends on the neighbours, the CPU per request does not.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -53,29 +64,86 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Threads(1)
 public class BackendHttpBenchmark {
 
-  /** The stack, shared by the threads (one backend). */
+  /**
+   * The stack, shared by the threads (one backend); the supply of rooms that operations consume; the CPU meter. Before
+   * each iteration it prepares rooms (twice what the previous iteration consumed, created by as many clients as
+   * measure), then it reads the CPU times; after the iteration it prints what each request cost in CPU.
+   */
   @State(Scope.Benchmark)
   public static class Stack {
+    private static final int MINIMUM_ROOMS_PER_CLIENT = 20;
+
     BackendStack stack;
-    private long createdWhileMeasuringBefore;
+    private CpuMeter meter;
+    private ExecutorService creators;
+    private volatile Supplier<String> roomKind;
+    private final ConcurrentLinkedQueue<String> rooms = new ConcurrentLinkedQueue<>();
+    private final AtomicLong taken = new AtomicLong();
+    private final AtomicLong createdWhileMeasuring = new AtomicLong();
+    private CpuMeter.Reading from;
+    private long requestsBefore;
 
     @Setup(Level.Trial)
-    public void start() {
+    public void start(BenchmarkParams params) {
       stack = BackendStack.get();
+      meter = new CpuMeter(stack.backend.pid(), stack.redis);
+      creators = Executors.newFixedThreadPool(params.getThreads());
+    }
+
+    /** Called by a supply state: this benchmark consumes rooms of this kind. */
+    void consumes(Supplier<String> kind) {
+      roomKind = kind;
     }
 
     @Setup(Level.Iteration)
-    public void mark() {
-      createdWhileMeasuringBefore = stack.roomsCreatedWhileMeasuring.get();
+    public void prepare(BenchmarkParams params) throws InterruptedException {
+      Supplier<String> kind = roomKind;
+      if (kind != null) {
+        long wanted = Math.max((long) MINIMUM_ROOMS_PER_CLIENT * params.getThreads(), 2 * taken.getAndSet(0));
+        List<Callable<Boolean>> work = new ArrayList<>();
+        for (long i = rooms.size(); i < wanted; i++) {
+          work.add(() -> rooms.add(kind.get()));
+        }
+        for (Future<Boolean> done : creators.invokeAll(work)) {
+          try {
+            done.get();
+          } catch (ExecutionException e) {
+            throw new IllegalStateException("preparing rooms failed", e.getCause());
+          }
+        }
+      }
+      createdWhileMeasuring.set(0);
+      requestsBefore = stack.requests.get();
+      from = meter.read();
+    }
+
+    /** The next room of the supply (created on the spot, and counted, if the supply ran out). */
+    String take() {
+      taken.incrementAndGet();
+      String room = rooms.poll();
+      if (room == null) {
+        createdWhileMeasuring.incrementAndGet();
+        room = roomKind.get();
+      }
+      return room;
     }
 
     @TearDown(Level.Iteration)
-    public void report(BenchmarkParams params) {
-      long created = stack.roomsCreatedWhileMeasuring.get() - createdWhileMeasuringBefore;
-      if (created > 0) {
-        Facts.print(params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1),
-            "threads", params.getThreads(), "roomsCreatedWhileMeasuring", created);
+    public void report(BenchmarkParams params, IterationParams iteration) {
+      CpuMeter.Reading to = meter.read();
+      if (iteration.getType() != IterationType.MEASUREMENT) {
+        return;
       }
+      String name = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+      CpuMeter.print(name, params.getThreads(), stack.requests.get() - requestsBefore, from, to);
+      if (createdWhileMeasuring.get() > 0) {
+        Facts.print(name, "threads", params.getThreads(), "roomsCreatedWhileMeasuring", createdWhileMeasuring.get());
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      creators.shutdownNow();
     }
   }
 
@@ -90,51 +158,37 @@ public class BackendHttpBenchmark {
     }
   }
 
-  /** Rooms that operations consume, prepared before each iteration. */
-  abstract static class RoomSupply {
-    private static final int MINIMUM = 20;
-    private final Deque<String> prepared = new ArrayDeque<>();
-    private int taken;
+  /** An empty room without recordings, one per invocation. */
+  @State(Scope.Thread)
+  public static class EmptyRoom {
     String roomId;
 
-    abstract String create(BackendStack stack);
-
-    @Setup(Level.Iteration)
-    public void prepare(Stack stack) {
-      int wanted = Math.max(MINIMUM, 2 * taken);
-      while (prepared.size() < wanted) {
-        prepared.add(create(stack.stack));
-      }
-      taken = 0;
+    @Setup(Level.Trial)
+    public void register(Stack stack) {
+      BackendStack backend = stack.stack;
+      stack.consumes(backend::createRoom);
     }
 
     @Setup(Level.Invocation)
     public void next(Stack stack) {
-      taken++;
-      String room = prepared.poll();
-      if (room == null) {
-        stack.stack.roomsCreatedWhileMeasuring.incrementAndGet();
-        room = create(stack.stack);
-      }
-      roomId = room;
-    }
-  }
-
-  /** An empty room without recordings, one per invocation. */
-  @State(Scope.Thread)
-  public static class EmptyRoom extends RoomSupply {
-    @Override
-    String create(BackendStack stack) {
-      return stack.createRoom();
+      roomId = stack.take();
     }
   }
 
   /** A room with a publishing participant, one per invocation (a start needs one, and one recording at a time). */
   @State(Scope.Thread)
-  public static class RoomWithPublisher extends RoomSupply {
-    @Override
-    String create(BackendStack stack) {
-      return stack.createRoomWithPublisher();
+  public static class RoomWithPublisher {
+    String roomId;
+
+    @Setup(Level.Trial)
+    public void register(Stack stack) {
+      BackendStack backend = stack.stack;
+      stack.consumes(backend::createRoomWithPublisher);
+    }
+
+    @Setup(Level.Invocation)
+    public void next(Stack stack) {
+      roomId = stack.take();
     }
   }
 

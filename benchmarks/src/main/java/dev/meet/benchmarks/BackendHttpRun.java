@@ -55,7 +55,7 @@ public final class BackendHttpRun {
         builder.include(BackendHttpBenchmark.class.getName() + "\\.");
       }
       Options options = builder.forks(0).threads(threads).resultFormat(ResultFormatType.TEXT)
-          .result(resultFile + ".t" + threads + ".txt").build();
+          .result(resultFile.replaceFirst("\\.json$", "") + "-t" + threads + ".txt").build();
       Collection<RunResult> results = new Runner(options).run();
       all.addAll(results);
     }

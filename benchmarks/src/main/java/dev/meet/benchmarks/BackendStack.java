@@ -45,8 +45,8 @@ final class BackendStack implements AutoCloseable {
   final String api;
   private final HttpClient http;
   private final AtomicLong names = new AtomicLong();
-  /** Rooms the benchmarks had to create while measuring because a prepared supply ran out. */
-  final AtomicLong roomsCreatedWhileMeasuring = new AtomicLong();
+  /** API requests sent so far. */
+  final AtomicLong requests = new AtomicLong();
 
   private BackendStack() {
     redis = BenchRedis.start();
@@ -163,6 +163,7 @@ final class BackendStack implements AutoCloseable {
   private JsonNode call(HttpRequest.Builder request, int expected) {
     HttpRequest built = request.build();
     HttpResponse<byte[]> response;
+    requests.incrementAndGet();
     try {
       response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
