@@ -300,11 +300,15 @@ BACKEND_OPS = [
 ]
 
 
-def backend_http(results, lines):
+def backend_http(results, lines, server_warmup):
     rows = [r for r in results if ".BackendHttpBenchmark." in r["benchmark"]]
     if not rows:
         return
+    r0 = rows[0]
     lines += ["## 6. Backend over HTTP: requests per second and latency (ms)", "",
+              f"One backend process for the group, warmed up by {server_warmup} s of mixed load from 10 clients, then "
+              f"per operation and concurrency warmup {r0.get('warmupIterations')}×{r0.get('warmupTime')}, "
+              f"measurement {r0.get('measurementIterations')}×{r0.get('measurementTime')} (driver not forked). "
               "Closed loop: each client (JMH thread) sends its next request when the answer came; requests/s = "
               "concurrency × requests per operation / mean latency.", "",
               "| operation | concurrency | requests/s | p50 | p99 | mean ± CI | OpenVidu Meet 3.4.0 (Node), c10 "
@@ -323,11 +327,46 @@ def backend_http(results, lines):
             lines.append(f"| {label} | {t} | {pm(rate, err)} | {fmt(p(r, '50.0'))} | {fmt(p(r, '99.0'))} | "
                          f"{pm(m, e)} | {ref if t == 10 else ''} | {ratio_cell} |")
     lines.append("")
-    inline = [kv for name, kv in facts_cache if name in {m for m, _, _ in BACKEND_OPS}]
+    ops = {m for m, _, _ in BACKEND_OPS}
+    cpu = {}
+    inline = []
+    for name, kv in facts_cache:
+        if name not in ops:
+            continue
+        if "roomsCreatedWhileMeasuring" in kv:
+            inline.append(f"{name} c{kv.get('threads')}: {kv.get('roomsCreatedWhileMeasuring')}")
+        elif "backendCpuMsPerRequest" in kv:
+            cpu.setdefault((name, int(kv["threads"])), []).append(kv)
+    if cpu:
+        lines += ["CPU per request, measured over the same iterations (backend process from /proc; the driver JVM "
+                  "holds the load generator, s3proxy and the LiveKit emulator; Redis from INFO cpu), the cores other "
+                  "processes took meanwhile, and what the CPU per request allows when the machine is ours alone:", "",
+                  "| operation | concurrency | backend CPU ms/request | driver JVM CPU ms/request | Redis CPU ms/request "
+                  "| cores taken by others (of {}) | req/s if all cores served the stack | req/s if all cores served "
+                  "the backend |".format(next(iter(cpu.values()))[0].get("cores", "?")),
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for method, label, _ in BACKEND_OPS:
+            for (name, t), kvs in sorted(cpu.items(), key=lambda x: x[0][1]):
+                if name != method:
+                    continue
+                req = sum(float(kv["requests"]) for kv in kvs)
+                def per(key):
+                    vals = [(float(kv[key]), float(kv["requests"])) for kv in kvs if kv.get(key) not in (None, "NaN")]
+                    n = sum(w for _, w in vals)
+                    return sum(v * w for v, w in vals) / n if n else None
+                secs = sum(float(kv["seconds"]) for kv in kvs)
+                others = sum(float(kv["otherCores"]) * float(kv["seconds"]) for kv in kvs
+                             if kv.get("otherCores") not in (None, "NaN")) / secs if secs else None
+                cores = float(kvs[0].get("cores", 2))
+                b, d, r = per("backendCpuMsPerRequest"), per("driverCpuMsPerRequest"), per("redisCpuMsPerRequest")
+                stack = cores * 1000 / (b + d + (r or 0)) if b and d else None
+                alone = cores * 1000 / b if b else None
+                lines.append(f"| {label} | {t} | {fmt(b)} | {fmt(d)} | {fmt(r)} | {fmt(others)} | {fmt(stack)} | "
+                             f"{fmt(alone)} |")
+        lines.append("")
     if inline:
-        lines.append("Rooms created between measured calls because the prepared supply ran out: " + ", ".join(
-            f"{name} c{kv.get('threads')}: {kv.get('roomsCreatedWhileMeasuring')}"
-            for name, kv in facts_cache if name in {m for m, _, _ in BACKEND_OPS}) + ".")
+        lines.append("Rooms created between measured calls because the prepared supply ran out: "
+                     + ", ".join(inline) + ".")
     else:
         lines.append("No room was created between measured calls (the prepared supply never ran out).")
     lines.append("")
@@ -345,6 +384,7 @@ def main():
     ap.add_argument("--settings", default="?")
     ap.add_argument("--cores", default="?")
     ap.add_argument("--redis", default="")
+    ap.add_argument("--backend-server-warmup", default="?")
     args = ap.parse_args()
     results = load(args.out)
     facts_cache.extend(facts(args.out))
@@ -358,7 +398,7 @@ def main():
     webhook(results, lines)
     collector(results, lines)
     start(results, lines)
-    backend_http(results, lines)
+    backend_http(results, lines, args.backend_server_warmup)
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write("\n".join(lines))
 

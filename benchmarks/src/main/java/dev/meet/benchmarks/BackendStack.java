@@ -14,10 +14,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +43,7 @@ final class BackendStack implements AutoCloseable {
 
   static final String API_KEY = "bench-api-key-0123456789abcdef";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> TERMINAL = Set.of("complete", "failed", "aborted", "limit_reached");
   private static @Nullable BackendStack shared;
 
   final BenchRedis redis;
@@ -47,6 +56,8 @@ final class BackendStack implements AutoCloseable {
   private final AtomicLong names = new AtomicLong();
   /** API requests sent so far. */
   final AtomicLong requests = new AtomicLong();
+  /** Recordings started and not deleted yet. */
+  private final ConcurrentLinkedQueue<String> recordings = new ConcurrentLinkedQueue<>();
 
   private BackendStack() {
     redis = BenchRedis.start();
@@ -98,14 +109,77 @@ final class BackendStack implements AutoCloseable {
         .build();
   }
 
-  /** This JVM's stack, started on the first call. */
+  /**
+   * This JVM's stack, started on the first call and then warmed up for {@code MEET_BENCH_BACKEND_WARMUP} seconds
+   * (default 0) by ten clients mixing every operation, so the measurements see a server that has been serving for a
+   * while (JIT-compiled) rather than one that just started; the recordings made meanwhile are deleted.
+   */
   static synchronized BackendStack get() {
     if (shared == null) {
       BackendStack stack = new BackendStack();
       Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "bench-stack-stop"));
       shared = stack;
+      String warmUp = System.getenv("MEET_BENCH_BACKEND_WARMUP");
+      if (warmUp != null && !warmUp.isBlank() && Integer.parseInt(warmUp.trim()) > 0) {
+        stack.warmUp(Duration.ofSeconds(Integer.parseInt(warmUp.trim())), 10);
+      }
     }
     return shared;
+  }
+
+  private void warmUp(Duration duration, int clients) {
+    long deadline = System.nanoTime() + duration.toNanos();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<Object>> done = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        done.add(pool.submit(() -> {
+          for (int round = 0; System.nanoTime() < deadline; round++) {
+            String room = createRoom();
+            getRoom(room);
+            listRecordings();
+            deleteRoom(room);
+            if (round % 4 == 0) {
+              stopRecording(startRecording(createRoomWithPublisher()));
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<Object> client : done) {
+        client.get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("warming the backend up failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+    deleteRecordings();
+  }
+
+  /** Waits until each of these recordings has ended (complete, failed, aborted or limit_reached). */
+  void awaitEnded(List<String> ids) {
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> ids.stream().allMatch(id -> TERMINAL.contains(recordingStatus(id))));
+  }
+
+  /**
+   * Deletes every recording started so far, once each has ended (the egress ends at once in the emulator), so the
+   * next benchmark lists only its own: a listing reads every recording of its filter.
+   */
+  void deleteRecordings() {
+    List<String> ids = new ArrayList<>();
+    for (String id; (id = recordings.poll()) != null; ) {
+      ids.add(id);
+    }
+    awaitEnded(ids);
+    for (int from = 0; from < ids.size(); from += 50) {
+      call(request("/recordings?recordingIds=" + String.join(",", ids.subList(from, Math.min(ids.size(), from + 50))))
+          .DELETE(), 200);
+    }
   }
 
   // ------------------------------------------------------------------------------------------ the API
@@ -137,7 +211,9 @@ final class BackendStack implements AutoCloseable {
 
   /** {@code POST /recordings}: answers when the recording is active; its id. */
   String startRecording(String roomId) {
-    return call(post("/recordings", "{\"roomId\":\"" + roomId + "\"}"), 201).get("recordingId").asText();
+    String id = call(post("/recordings", "{\"roomId\":\"" + roomId + "\"}"), 201).get("recordingId").asText();
+    recordings.add(id);
+    return id;
   }
 
   JsonNode stopRecording(String recordingId) {
