@@ -29,26 +29,28 @@ public final class BackendHttpRun {
 
   private BackendHttpRun() {}
 
-  public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-    List<String> jmh = new ArrayList<>(Arrays.asList(args));
-    int[] concurrencies = {1, 10};
-    int c = jmh.indexOf("-c");
-    if (c >= 0) {
-      if (c + 1 >= jmh.size()) {
-        throw new IllegalArgumentException("-c needs a value, e.g. -c 1,10");
-      }
-      concurrencies = Arrays.stream(jmh.get(c + 1).split(",")).map(String::trim).mapToInt(Integer::parseInt)
-          .toArray();
-      jmh.subList(c, c + 2).clear();
+  public static void main(String[] args) {
+    int status = 1;
+    try {
+      run(args);
+      status = 0;
+    } catch (RunnerException | CommandLineOptionException | IllegalArgumentException e) {
+      System.err.println("BackendHttpRun: " + e.getMessage());
+      e.printStackTrace();
+    } finally {
+      // The stack's servers run on non-daemon threads; exiting runs the shutdown hooks that stop them.
+      System.exit(status);
     }
+  }
+
+  private static void run(String[] args) throws RunnerException, CommandLineOptionException {
+    List<String> jmh = new ArrayList<>(Arrays.asList(args));
+    int[] concurrencies = concurrencies(jmh);
     CommandLineOptions given = new CommandLineOptions(jmh.toArray(String[]::new));
     String resultFile = given.getResult().orElse("backend-http.json");
     ResultFormatType format = given.getResultFormat().orElse(ResultFormatType.JSON);
     List<RunResult> all = new ArrayList<>();
     for (int threads : concurrencies) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("-c: concurrencies must be at least 1, was " + threads);
-      }
       OptionsBuilder builder = new OptionsBuilder();
       builder.parent(given);
       if (given.getIncludes().isEmpty()) {
@@ -60,6 +62,35 @@ public final class BackendHttpRun {
       all.addAll(results);
     }
     ResultFormatFactory.getInstance(format, resultFile).writeOut(all);
-    System.exit(0);
+  }
+
+  /**
+   * Takes {@code -c list} out of the arguments and answers the concurrencies ({@code 1,10} without it).
+   *
+   * @throws IllegalArgumentException naming {@code -c} when its value is missing or not a list of positive numbers
+   */
+  static int[] concurrencies(List<String> args) {
+    int c = args.indexOf("-c");
+    if (c < 0) {
+      return new int[] {1, 10};
+    }
+    if (c + 1 >= args.size()) {
+      throw new IllegalArgumentException("-c needs a value, e.g. -c 1,10");
+    }
+    String value = args.get(c + 1);
+    int[] concurrencies;
+    try {
+      concurrencies = Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("-c must be a comma-separated list of concurrencies, e.g. 1,10, was "
+          + value);
+    }
+    for (int threads : concurrencies) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("-c: every concurrency must be at least 1, was " + value);
+      }
+    }
+    args.subList(c, c + 2).clear();
+    return concurrencies;
   }
 }
