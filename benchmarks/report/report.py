@@ -349,7 +349,6 @@ def backend_http(results, lines, server_warmup):
             for (name, t), kvs in sorted(cpu.items(), key=lambda x: x[0][1]):
                 if name != method:
                     continue
-                req = sum(float(kv["requests"]) for kv in kvs)
                 def per(key):
                     vals = [(float(kv[key]), float(kv["requests"])) for kv in kvs if kv.get(key) not in (None, "NaN")]
                     n = sum(w for _, w in vals)
