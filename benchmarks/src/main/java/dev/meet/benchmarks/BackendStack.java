@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  * generator's HTTP client: the JDK's, HTTP/1.1 with keep-alive, one connection per concurrent request.
  *
  * <p>One stack per JVM, started by the first benchmark that asks and stopped when the JVM exits: in a normal run every
- * benchmark has a JVM (a JMH fork) and so a fresh backend of its own; the smoke test, which runs every benchmark in one
- * JVM, starts the backend once.
+ * benchmark has a JVM (a JMH fork) and so a fresh backend of its own; {@link BackendHttpRun} and the smoke test, which
+ * run every benchmark in one JVM, start the backend once.
  */
 final class BackendStack implements AutoCloseable {
 
