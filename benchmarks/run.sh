@@ -7,7 +7,7 @@
 # ONLY (a regular expression: run only the groups whose name matches, e.g. ONLY='lock|webhook').
 # COLLECTOR_LOCKS (default 1000,10000,100000), RECONCILER_RECORDINGS (default 1000,3000; see docs/benchmarks.md),
 # BACKEND_CONCURRENCY (default 1,10), BACKEND_WARMUP (warmup iterations of the backend group, default 3),
-# BACKEND_SERVER_WARMUP (seconds of mixed load on the fresh backend before the first measurement, default 20),
+# BACKEND_SERVER_WARMUP (seconds of mixed load on the fresh backend before the first measurement, default 90),
 # MEET_BENCH_BACKEND_JVM_ARGS (JVM options of the benchmarked backend process, e.g. a JFR recording).
 set -euo pipefail
 
@@ -95,7 +95,7 @@ group start-to-active 'StartToActiveBenchmark' -p backend=memory,redis-s3
 # backend process (BackendHttpRun: the driver is not forked, the backend would restart per fork); its log is kept.
 if [[ "backend-http" =~ $ONLY ]]; then
   echo "bench: backend-http"
-  MEET_BENCH_BACKEND_LOG_DIR="$OUT" MEET_BENCH_BACKEND_WARMUP="${BACKEND_SERVER_WARMUP:-20}" java -cp "$JAR" dev.meet.benchmarks.BackendHttpRun -c "${BACKEND_CONCURRENCY:-1,10}" \
+  MEET_BENCH_BACKEND_LOG_DIR="$OUT" MEET_BENCH_BACKEND_WARMUP="${BACKEND_SERVER_WARMUP:-90}" java -cp "$JAR" dev.meet.benchmarks.BackendHttpRun -c "${BACKEND_CONCURRENCY:-1,10}" \
     -wi "${BACKEND_WARMUP:-3}" -w "${TIME}s" -i "$ITERATIONS" -r "${TIME}s" -foe true \
     -rf json -rff "$OUT/backend-http.json" >"$OUT/backend-http.log" 2>&1 || {
     echo "bench: backend-http failed, see $OUT/backend-http.log" >&2
@@ -110,5 +110,5 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 python3 "$ROOT/benchmarks/report/report.py" "$OUT" \
   --started "$START" --ended "$END" --load "$LOAD_BEFORE / $LOAD_AFTER" \
   --settings "warmup ${WARMUP}x${TIME}s, measurement ${ITERATIONS}x${TIME}s, forks ${FORKS}" \
-  --cores "$(nproc 2>/dev/null || echo '?')" --backend-server-warmup "${BACKEND_SERVER_WARMUP:-20}" --redis "${REDIS_PORT:+redis-server $(redis-server --version | awk '{print $3}')}"
+  --cores "$(nproc 2>/dev/null || echo '?')" --backend-server-warmup "${BACKEND_SERVER_WARMUP:-90}" --redis "${REDIS_PORT:+redis-server $(redis-server --version | awk '{print $3}')}"
 echo "bench: $OUT/results.md and $OUT/contention.svg"
