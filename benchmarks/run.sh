@@ -5,7 +5,10 @@
 # Knobs (environment): WARMUP (iterations, default 2), ITERATIONS (default 3), TIME (seconds per iteration,
 # default 1), FORKS (default 1), MEET_BENCH_REDIS_URL (use this Redis instead of starting one), SKIP_BUILD=1,
 # ONLY (a regular expression: run only the groups whose name matches, e.g. ONLY='lock|webhook').
-# COLLECTOR_LOCKS (default 1000,10000,100000), RECONCILER_RECORDINGS (default 1000,3000; see docs/benchmarks.md).
+# COLLECTOR_LOCKS (default 1000,10000,100000), RECONCILER_RECORDINGS (default 1000,3000; see docs/benchmarks.md),
+# BACKEND_CONCURRENCY (default 1,10), BACKEND_WARMUP (warmup iterations of the backend group, default 3),
+# BACKEND_SERVER_WARMUP (seconds of mixed load on the fresh backend before the first measurement, default 90),
+# MEET_BENCH_BACKEND_JVM_ARGS (JVM options of the benchmarked backend process, e.g. a JFR recording).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -19,7 +22,7 @@ FORKS="${FORKS:-1}"
 ONLY="${ONLY:-.}"
 
 mkdir -p "$OUT"
-rm -f "$OUT"/*.json "$OUT"/*.log
+rm -f "$OUT"/*.json "$OUT"/*.log "$OUT"/*.txt
 
 if [ "${SKIP_BUILD:-0}" != "1" ] || [ ! -f "$JAR" ]; then
   echo "bench: building $JAR"
@@ -88,9 +91,18 @@ group lock-collector 'LockCollectorBenchmark' -p locks="${COLLECTOR_LOCKS:-1000,
 group reconciler 'ReconcilerBenchmark' -p recordings="${RECONCILER_RECORDINGS:-1000,3000}" -p backend=memory-shm -prof gc
 group reconciler-s3 'ReconcilerBenchmark' -p recordings=1000 -p backend=redis-s3
 group start-to-active 'StartToActiveBenchmark' -p backend=memory,redis-s3
-# Benchmark 6, the backend over HTTP (create/get/delete room, list recordings, start+stop recording at
-# concurrency 1 and 10 against meet-sample-app with Redis and s3proxy), is NOT run yet: it needs the standalone
-# backend, which does not exist yet. Placeholder: group backend-http 'BackendHttpBenchmark' ...
+# Benchmark 6: the backend (meet-sample-app's jar, its own process) over HTTP at concurrency 1 and 10, against ONE
+# backend process (BackendHttpRun: the driver is not forked, the backend would restart per fork); its log is kept.
+if [[ "backend-http" =~ $ONLY ]]; then
+  echo "bench: backend-http"
+  MEET_BENCH_BACKEND_LOG_DIR="$OUT" MEET_BENCH_BACKEND_WARMUP="${BACKEND_SERVER_WARMUP:-90}" java -cp "$JAR" dev.meet.benchmarks.BackendHttpRun -c "${BACKEND_CONCURRENCY:-1,10}" \
+    -wi "${BACKEND_WARMUP:-3}" -w "${TIME}s" -i "$ITERATIONS" -r "${TIME}s" -foe true \
+    -rf json -rff "$OUT/backend-http.json" >"$OUT/backend-http.log" 2>&1 || {
+    echo "bench: backend-http failed, see $OUT/backend-http.log" >&2
+    tail -30 "$OUT/backend-http.log" >&2
+    exit 1
+  }
+fi
 
 END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
@@ -98,5 +110,5 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 python3 "$ROOT/benchmarks/report/report.py" "$OUT" \
   --started "$START" --ended "$END" --load "$LOAD_BEFORE / $LOAD_AFTER" \
   --settings "warmup ${WARMUP}x${TIME}s, measurement ${ITERATIONS}x${TIME}s, forks ${FORKS}" \
-  --cores "$(nproc 2>/dev/null || echo '?')" --redis "${REDIS_PORT:+redis-server $(redis-server --version | awk '{print $3}')}"
+  --cores "$(nproc 2>/dev/null || echo '?')" --backend-server-warmup "${BACKEND_SERVER_WARMUP:-90}" --redis "${REDIS_PORT:+redis-server $(redis-server --version | awk '{print $3}')}"
 echo "bench: $OUT/results.md and $OUT/contention.svg"

@@ -283,6 +283,94 @@ def start(results, lines):
     lines.append("")
 
 
+# OpenVidu Meet v3.4.0's Node backend with Redis and s3proxy on the same kind of machine, concurrency 10:
+# operation -> (requests/s, p99 ms or None).
+OPENVIDU = {
+    "createRoom": (162, 117),
+    "getRoom": (520, None),
+    "listRecordings": (245, None),
+    "deleteRoom": (153, None),
+}
+BACKEND_OPS = [
+    ("createRoom", "POST /rooms", 1),
+    ("getRoom", "GET /rooms/{id}", 1),
+    ("listRecordings", "GET /recordings (10 stored)", 1),
+    ("deleteRoom", "DELETE /rooms/{id}", 1),
+    ("startStopRecording", "POST /recordings + POST /recordings/{id}/stop", 2),
+]
+
+
+def backend_http(results, lines, server_warmup):
+    rows = [r for r in results if ".BackendHttpBenchmark." in r["benchmark"]]
+    if not rows:
+        return
+    r0 = rows[0]
+    lines += ["## 6. Backend over HTTP: requests per second and latency (ms)", "",
+              f"One backend process for the group, warmed up by {server_warmup} s of mixed load from 10 clients, then "
+              f"per operation and concurrency warmup {r0.get('warmupIterations')}×{r0.get('warmupTime')}, "
+              f"measurement {r0.get('measurementIterations')}×{r0.get('measurementTime')} (driver not forked). "
+              "Closed loop: each client (JMH thread) sends its next request when the answer came; requests/s = "
+              "concurrency × requests per operation / mean latency.", "",
+              "| operation | concurrency | requests/s | p50 | p99 | mean ± CI | OpenVidu Meet 3.4.0 (Node), c10 "
+              "| ratio (target ≥ 3) |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for method, label, per_op in BACKEND_OPS:
+        for r in sorted((r for r in rows if r["benchmark"].endswith("." + method)), key=lambda r: r["threads"]):
+            t = r["threads"]
+            m, e = r["primaryMetric"]["score"], r["primaryMetric"]["scoreError"]
+            rate = t * per_op / (m / 1000)
+            err = rate * e / m if e == e and e is not None else None
+            ov, ov99 = OPENVIDU.get(method, (None, None))
+            ref = "n/a" if ov is None else f"{ov} req/s" + (f", p99 {ov99}" if ov99 else "")
+            ratio_cell = "" if ov is None or t != 10 else (
+                f"**{rate / ov:.2f}**" + (f" ({(rate - err) / ov:.2f} to {(rate + err) / ov:.2f})" if err else ""))
+            lines.append(f"| {label} | {t} | {pm(rate, err)} | {fmt(p(r, '50.0'))} | {fmt(p(r, '99.0'))} | "
+                         f"{pm(m, e)} | {ref if t == 10 else ''} | {ratio_cell} |")
+    lines.append("")
+    ops = {m for m, _, _ in BACKEND_OPS}
+    cpu = {}
+    inline = []
+    for name, kv in facts_cache:
+        if name not in ops:
+            continue
+        if "roomsCreatedWhileMeasuring" in kv:
+            inline.append(f"{name} c{kv.get('threads')}: {kv.get('roomsCreatedWhileMeasuring')}")
+        elif "backendCpuMsPerRequest" in kv:
+            cpu.setdefault((name, int(kv["threads"])), []).append(kv)
+    if cpu:
+        lines += ["CPU per request, measured over the same iterations (backend process from /proc; the driver JVM "
+                  "holds the load generator, s3proxy and the LiveKit emulator; Redis from INFO cpu), the cores other "
+                  "processes took meanwhile, and what the CPU per request allows when the machine is ours alone:", "",
+                  "| operation | concurrency | backend CPU ms/request | driver JVM CPU ms/request | Redis CPU ms/request "
+                  "| cores taken by others (of {}) | req/s if all cores served the stack | req/s if all cores served "
+                  "the backend |".format(next(iter(cpu.values()))[0].get("cores", "?")),
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for method, label, _ in BACKEND_OPS:
+            for (name, t), kvs in sorted(cpu.items(), key=lambda x: x[0][1]):
+                if name != method:
+                    continue
+                def per(key):
+                    vals = [(float(kv[key]), float(kv["requests"])) for kv in kvs if kv.get(key) not in (None, "NaN")]
+                    n = sum(w for _, w in vals)
+                    return sum(v * w for v, w in vals) / n if n else None
+                secs = sum(float(kv["seconds"]) for kv in kvs)
+                others = sum(float(kv["otherCores"]) * float(kv["seconds"]) for kv in kvs
+                             if kv.get("otherCores") not in (None, "NaN")) / secs if secs else None
+                cores = float(kvs[0].get("cores", 2))
+                b, d, r = per("backendCpuMsPerRequest"), per("driverCpuMsPerRequest"), per("redisCpuMsPerRequest")
+                stack = cores * 1000 / (b + d + (r or 0)) if b and d else None
+                alone = cores * 1000 / b if b else None
+                lines.append(f"| {label} | {t} | {fmt(b)} | {fmt(d)} | {fmt(r)} | {fmt(others)} | {fmt(stack)} | "
+                             f"{fmt(alone)} |")
+        lines.append("")
+    if inline:
+        lines.append("Rooms created between measured calls because the prepared supply ran out: "
+                     + ", ".join(inline) + ".")
+    else:
+        lines.append("No room was created between measured calls (the prepared supply never ran out).")
+    lines.append("")
+
+
 facts_cache = []
 
 
@@ -295,6 +383,7 @@ def main():
     ap.add_argument("--settings", default="?")
     ap.add_argument("--cores", default="?")
     ap.add_argument("--redis", default="")
+    ap.add_argument("--backend-server-warmup", default="?")
     args = ap.parse_args()
     results = load(args.out)
     facts_cache.extend(facts(args.out))
@@ -308,9 +397,7 @@ def main():
     webhook(results, lines)
     collector(results, lines)
     start(results, lines)
-    lines += ["## 6. Backend over HTTP", "",
-              "Not run: needs the standalone backend (meet-sample-app), which is not built yet. "
-              "Placeholder in benchmarks/run.sh.", ""]
+    backend_http(results, lines, args.backend_server_warmup)
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write("\n".join(lines))
 

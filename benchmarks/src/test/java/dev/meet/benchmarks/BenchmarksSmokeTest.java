@@ -63,6 +63,13 @@ class BenchmarksSmokeTest {
         run(StartToActiveBenchmark.class, b -> b.param("backend", "memory")));
   }
 
+  @Test
+  void backendHttpBenchmarksRunAgainstTheBackendProcessWithTwoClients() throws RunnerException {
+    Collection<RunResult> results = run(BackendHttpBenchmark.class, b -> b.threads(2));
+    assertEveryMethodRan(BackendHttpBenchmark.class, results);
+    assertThat(results).allSatisfy(r -> assertThat(r.getParams().getThreads()).isEqualTo(2));
+  }
+
   private static Collection<RunResult> run(Class<?> benchmark,
       java.util.function.Consumer<ChainedOptionsBuilder> params) throws RunnerException {
     ChainedOptionsBuilder options = new OptionsBuilder()
