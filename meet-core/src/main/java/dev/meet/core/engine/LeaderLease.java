@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * lifetime, and no longer {@link #held()} once a renewal is refused (another instance leads now) or once the last
  * renewal the store accepted is a lifetime old (renewals failing, the store unreachable). The lifetime is counted on
  * this process's monotonic clock from before the request that took or renewed it, so it ends no later than the
- * store's own expiry. A collector asks {@link #held()} before each unit of work and stops when it is false: two
- * instances never work on one task at once, beyond the one unit in hand.
+ * store's own expiry. A collector asks {@link #held()} before each unit of work and stops when it is false. When the
+ * store loses the lease (a Redis restart without persistence, a failover) another instance may take it at once, and
+ * this one notices at its next renewal: two instances then work on one task for at most one renewal period, which
+ * the collectors tolerate (every write they make is conditional or fenced).
  *
  * <p>Hand-written rather than ShedLock's {@code KeepAliveLockProvider}: that one extends a lock only while the task
  * runs and never tells the task it lost it, which is the part this needs (see docs/architecture.md).
@@ -26,12 +29,17 @@ final class LeaderLease implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LeaderLease.class);
 
+  /** What a collector run that stopped because another instance took the lead reports as its error. */
+  static final String LEAD_LOST = "stopped: this instance no longer leads the task";
+
   private final RecordingLockProvider locks;
   private final String task;
   private final String instanceId;
   private final Duration lifetime;
   private volatile long validUntilNanos;
   private volatile boolean lost;
+  /** One renewal at a time: with a slow store, scheduled renewals must not pile up on the workers. */
+  private final AtomicBoolean renewing = new AtomicBoolean();
   private volatile @Nullable ScheduledFuture<?> renewal;
 
   private LeaderLease(RecordingLockProvider locks, String task, String instanceId, Duration lifetime,
@@ -58,8 +66,11 @@ final class LeaderLease implements AutoCloseable {
     LeaderLease lease = new LeaderLease(locks, task, instanceId, lifetime, asked + lifetime.toNanos());
     long period = Math.max(1, lifetime.toMillis() / 3);
     // Timed on the timer thread, run on a worker: a slow lock store must not hold up other timers.
-    lease.renewal = timers.scheduleWithFixedDelay(() -> workers.execute(lease::renew), period, period,
-        TimeUnit.MILLISECONDS);
+    lease.renewal = timers.scheduleWithFixedDelay(() -> {
+      if (lease.renewing.compareAndSet(false, true)) {
+        workers.execute(lease::renew);
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
     return lease;
   }
 
@@ -69,6 +80,14 @@ final class LeaderLease implements AutoCloseable {
   }
 
   private void renew() {
+    try {
+      renewOnce();
+    } finally {
+      renewing.set(false);
+    }
+  }
+
+  private void renewOnce() {
     if (lost) {
       return;
     }

@@ -11,18 +11,17 @@ final class LockAges {
   }
 
   /**
-   * Whether a lock is younger than the grace period. Its age is read from the store: the lifetime locks are taken
-   * with less the lifetime the store says is left, so no instance's clock (skewed, or set by a test) decides whether
-   * a start still talking to LiveKit loses its lock. Only a lock without a remaining lifetime (a store that cannot
-   * tell) falls back to the time written in it.
+   * Whether a lock may be younger than the grace period: when either of two measures says so. The store's measure is
+   * the lifetime this instance takes locks with less the lifetime the store says is left, so no instance's clock
+   * (skewed, or set by a test) can make a start still talking to LiveKit look old; the time written in the value is
+   * the other measure, so a lock taken a moment ago by an instance configured with a shorter lifetime (a rolling
+   * change of the setting) does not look old either. An orphan is then freed later, never a live start early.
    *
-   * @param cutoff now less the grace period, on this instance's clock: the fallback's only use
+   * @param cutoff now less the grace period, on this instance's clock
    */
   static boolean isYoung(RoomLock lock, Duration lockTtl, Duration grace, Instant cutoff) {
     Duration remaining = lock.remainingTtl();
-    if (remaining != null) {
-      return lockTtl.minus(remaining).compareTo(grace) < 0;
-    }
-    return lock.value().acquiredAt().isAfter(cutoff);
+    boolean youngByStore = remaining != null && lockTtl.minus(remaining).compareTo(grace) < 0;
+    return youngByStore || lock.value().acquiredAt().isAfter(cutoff);
   }
 }

@@ -47,9 +47,6 @@ final class LockCollector {
     this.clock = clock;
   }
 
-  /** What a run that stopped because another instance took the lead reports. */
-  static final String LEAD_LOST = "stopped: this instance no longer leads the task";
-
   /** One run; stops before the next lock once {@code leading} turns false (the lease was lost). */
   CollectorRun run(BooleanSupplier leading) {
     Set<String> liveRooms = new HashSet<>();
@@ -75,7 +72,7 @@ final class LockCollector {
         LockScan page = locks.scan(cursor, PAGE_SIZE);
         for (RoomLock lock : page.locks()) {
           if (!leading.getAsBoolean()) {
-            return new CollectorRun(true, examined, released, LEAD_LOST);
+            return new CollectorRun(true, examined, released, LeaderLease.LEAD_LOST);
           }
           examined++;
           if (LockAges.isYoung(lock, lockTtl, grace, cutoff)) {

@@ -276,7 +276,7 @@ public final class RecordingManager implements AutoCloseable {
    * one ListRooms, one ListEgress and a cursor scan, whatever the number of locks.
    */
   public CollectorRun collectOrphanedLocks() {
-    return collectors.collectOrphanedLocks();
+    return closed.get() ? CollectorRun.skipped() : collectors.collectOrphanedLocks();
   }
 
   /**
@@ -286,7 +286,7 @@ public final class RecordingManager implements AutoCloseable {
    * storage without that index builds it.
    */
   public CollectorRun reconcileStaleRecordings() {
-    return collectors.reconcileStaleRecordings();
+    return closed.get() ? CollectorRun.skipped() : collectors.reconcileStaleRecordings();
   }
 
   /**

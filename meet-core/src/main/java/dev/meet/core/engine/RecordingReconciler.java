@@ -8,6 +8,7 @@ import dev.meet.core.livekit.EgressState;
 import dev.meet.core.livekit.LiveKitException;
 import dev.meet.core.livekit.LiveKitGateway;
 import dev.meet.core.lock.LockException;
+import dev.meet.core.storage.CorruptRecordingException;
 import dev.meet.core.storage.RecordingStorage;
 import dev.meet.core.storage.StorageException;
 import dev.meet.core.storage.StoredRecording;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>It walks the storage's index of unfinished recordings, never the recordings themselves, so a run costs what is in
  * progress and nothing for the finished history: one ListEgress(active), one listing per thousand unfinished
  * recordings, and for a stale candidate only (its egress not in progress) one read and a ListEgress of that egress.
- * Stale index entries (a recording finished or deleted, or a create that failed half-way) are dropped on the way.
+ * Stale index entries (a recording finished or deleted, or a create that failed half-way) are dropped on the way; a
+ * recording whose metadata cannot be read is skipped with a WARN.
  * The first run on a storage whose index was never built builds it (a one-time walk of every recording). Runs on one
  * instance at a time; a dependency outage only pauses it.
  */
@@ -75,7 +77,7 @@ final class RecordingReconciler {
         UnfinishedPage page = storage.listUnfinished(token);
         for (UnfinishedRecording entry : page.entries()) {
           if (!leading.getAsBoolean()) {
-            return new CollectorRun(true, examined, repaired, LockCollector.LEAD_LOST);
+            return new CollectorRun(true, examined, repaired, LeaderLease.LEAD_LOST);
           }
           examined++;
           if (!inProgress.contains(entry.id().egressId()) && reconcile(entry, cutoffMillis)) {
@@ -97,20 +99,22 @@ final class RecordingReconciler {
   /** Looks at one stale candidate: its stored state, then LiveKit's (it may have started after the list was read). */
   private boolean reconcile(UnfinishedRecording entry, long cutoffMillis) {
     RecordingId id = entry.id();
-    Optional<StoredRecording> stored = storage.find(id);
-    if (stored.isEmpty()) {
-      // Deleted, or a create that failed between its index entry and its metadata: dropped once no create of it can
-      // still be in flight.
-      if (entry.indexedAt().toEpochMilli() <= cutoffMillis) {
-        storage.removeUnfinished(id);
-      }
+    Optional<StoredRecording> stored;
+    try {
+      stored = storage.find(id);
+    } catch (CorruptRecordingException e) {
+      // A data problem for the operator, not an outage: the other recordings are still reconciled.
+      log.warn("stale recording candidate skipped, its metadata cannot be read recordingId={} error={}", id,
+          e.getMessage());
+      return false;
+    }
+    if (stored.isEmpty() || stored.get().recording().status().isTerminal()) {
+      // Deleted, never stored (a create that failed between its entry and its metadata), or finished while removing
+      // its entry failed: the storage drops the entry unless a create or update made it unfinished meanwhile.
+      storage.removeUnfinished(id);
       return false;
     }
     Recording recording = stored.get().recording();
-    if (recording.status().isTerminal()) {
-      storage.removeUnfinished(id); // it finished, and removing its entry failed then
-      return false;
-    }
     Optional<EgressState> egress = liveKit.findEgress(id.egressId());
     if (egress.isPresent()) {
       RecordingStatus real = egress.get().status();

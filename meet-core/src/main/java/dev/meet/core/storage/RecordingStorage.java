@@ -75,10 +75,10 @@ public interface RecordingStorage {
    * One page of the index of unfinished recordings, in key order, at most {@value UnfinishedPage#MAX_ENTRIES} entries.
    *
    * <p>The index holds every stored recording whose status is not terminal: {@link #create} writes the entry before
-   * the metadata, an {@link #update} to a terminal status and {@link #delete} remove it after the metadata changed.
-   * So a walk of the index finds every unfinished recording, and may find entries of recordings that finished, were
-   * deleted or were never stored (a failure between the two writes); whoever finds one drops it with
-   * {@link #removeUnfinished}. Costs one listing request per page, whatever the number of finished recordings.
+   * the metadata (and an {@link #update} to another unfinished status writes it again), an update to a terminal
+   * status and {@link #delete} remove it after the metadata changed. So a walk of the index finds every unfinished
+   * recording, and may find entries of recordings that finished, were deleted or were never stored (a failure between
+   * the two writes); whoever finds one drops it with {@link #removeUnfinished}. Costs one listing request per page, whatever the number of finished recordings.
    *
    * <p>Recordings stored before the index existed (by an older version, or while the index was lost) are in it only
    * after {@link #rebuildUnfinishedIndex}; {@link #unfinishedIndexBuilt} tells whether that happened.
@@ -89,11 +89,14 @@ public interface RecordingStorage {
   UnfinishedPage listUnfinished(@Nullable String pageToken);
 
   /**
-   * Drops a stale entry from the index. Call it only for a recording whose stored status is terminal, or whose
-   * metadata is gone and whose entry is older than any create still in flight; otherwise an unfinished recording would
-   * leave the index. Removing an absent entry does nothing.
+   * Drops the recording's entry from the index unless the recording is stored unfinished (or its metadata cannot be
+   * read): for entries of recordings that finished, were deleted, or were never stored. Safe against a concurrent
+   * {@link #create} or {@link #update} of the same recording: it never leaves an unfinished recording out of the
+   * index.
+   *
+   * @return true when the entry is gone (or was absent), false when it was kept
    */
-  void removeUnfinished(RecordingId id);
+  boolean removeUnfinished(RecordingId id);
 
   /** Whether {@link #rebuildUnfinishedIndex} ever completed on this storage (one small read). */
   boolean unfinishedIndexBuilt();

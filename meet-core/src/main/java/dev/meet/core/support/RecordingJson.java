@@ -4,6 +4,7 @@ import dev.meet.core.Recording;
 import dev.meet.core.RecordingId;
 import dev.meet.core.storage.RecordingMetadata;
 import dev.meet.core.storage.RecordingSecrets;
+import dev.meet.core.storage.CorruptRecordingException;
 import dev.meet.core.storage.StorageException;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
@@ -71,13 +72,13 @@ public final class RecordingJson {
     try {
       JsonNode tree = MAPPER.readTree(json);
       if (!(tree instanceof ObjectNode document)) {
-        throw new StorageException("corrupt recording metadata in " + source + ": not a JSON object");
+        throw new CorruptRecordingException("corrupt recording metadata in " + source + ": not a JSON object");
       }
       long egressUpdatedAt = internalNumber(document, EGRESS_UPDATED_AT, source);
       long createdAt = internalNumber(document, CREATED_AT, source);
       return new RecordingMetadata(MAPPER.treeToValue(document, Recording.class), egressUpdatedAt, createdAt);
     } catch (JacksonException | IllegalArgumentException e) {
-      throw new StorageException("corrupt recording metadata in " + source + ": " + reason(e), e);
+      throw new CorruptRecordingException("corrupt recording metadata in " + source + ": " + reason(e), e);
     }
   }
 
@@ -90,7 +91,7 @@ public final class RecordingJson {
   public static RecordingMetadata readMetadata(byte[] json, String source, RecordingId id) {
     RecordingMetadata metadata = readMetadata(json, source);
     if (!metadata.recording().recordingId().equals(id.toString())) {
-      throw new StorageException("corrupt recording metadata in " + source + ": it describes recording "
+      throw new CorruptRecordingException("corrupt recording metadata in " + source + ": it describes recording "
           + metadata.recording().recordingId());
     }
     return metadata;
@@ -119,12 +120,12 @@ public final class RecordingJson {
     try {
       RecordingSecrets secrets = MAPPER.readValue(json, RecordingSecrets.class);
       if (secrets == null) {
-        throw new StorageException("corrupt recording secrets in " + source + ": null");
+        throw new CorruptRecordingException("corrupt recording secrets in " + source + ": null");
       }
       return secrets;
     } catch (JacksonException | IllegalArgumentException e) {
       // The parser's message may quote the document, which holds secrets: keep it out of the message.
-      throw new StorageException("corrupt recording secrets in " + source, e);
+      throw new CorruptRecordingException("corrupt recording secrets in " + source, e);
     }
   }
 
@@ -135,7 +136,7 @@ public final class RecordingJson {
       return 0;
     }
     if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
-      throw new StorageException("corrupt recording metadata in " + source + ": " + field
+      throw new CorruptRecordingException("corrupt recording metadata in " + source + ": " + field
           + " must be a non-negative integer");
     }
     return value.longValue();
@@ -149,7 +150,7 @@ public final class RecordingJson {
 
   private static void requireSize(byte[] json, String source) {
     if (json.length > MAX_DOCUMENT_BYTES) {
-      throw new StorageException("corrupt recording document in " + source + ": " + json.length
+      throw new CorruptRecordingException("corrupt recording document in " + source + ": " + json.length
           + " bytes, more than " + MAX_DOCUMENT_BYTES);
     }
   }

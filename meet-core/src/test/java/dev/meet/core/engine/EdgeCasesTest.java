@@ -111,8 +111,7 @@ class EdgeCasesTest {
   void aRoomFinishedDuringAStartDoesNotFreeTheStartsUnboundLock() {
     RecordingManager manager = system.newManager("a");
     LockValue starting = new LockValue("start-in-progress", null, "other-instance", Instant.now());
-    // Taken as a start takes it: with the manager's lock lifetime (6 h by default), so the store says it is fresh.
-    assertThat(locks.tryAcquire("room-1", starting, Duration.ofHours(6))).isTrue();
+    assertThat(locks.tryAcquire("room-1", starting, Duration.ofMinutes(5))).isTrue();
 
     system.livekit().closeRoom("room-1");
 
@@ -138,10 +137,10 @@ class EdgeCasesTest {
   }
 
   @Test
-  void aRoomFinishedFreesAnUnboundLockTheStoreSaysIsOlderThanTheGrace() {
+  void aRoomFinishedFreesAnUnboundLockOlderThanTheGraceByBothMeasures() {
     system.newManager("a");
-    // Taken an hour ago as the store counts it (an hour of its lifetime gone), though the time written in it is now.
-    LockValue crashed = new LockValue("crashed-start", null, "fast-clock", Instant.now());
+    // Taken an hour ago, as the store counts it (an hour of its lifetime gone) and as the time written in it says.
+    LockValue crashed = new LockValue("crashed-start", null, "crashed", Instant.now().minus(Duration.ofHours(1)));
     assertThat(locks.tryAcquire("room-1", crashed, Duration.ofHours(6 - 1))).isTrue();
 
     system.livekit().closeRoom("room-1");
@@ -149,6 +148,20 @@ class EdgeCasesTest {
     await().until(() -> system.webhooks().outcomes().stream()
         .anyMatch(o -> o.message().contains("room room-1 finished, active lock released")));
     assertThat(locks.get("room-1")).isEmpty();
+  }
+
+  @Test
+  void aRoomFinishedDoesNotFreeAFreshUnboundLockTakenByAnInstanceWithAShorterLockTtl() {
+    system.newManager("a"); // the default lock lifetime, 6 h
+    // Another instance takes its locks for 1 h (a rolling change of the setting): the store alone would say 5 h old.
+    LockValue starting = new LockValue("start-in-progress", null, "instance-with-1h-ttl", Instant.now());
+    assertThat(locks.tryAcquire("room-1", starting, Duration.ofHours(1))).isTrue();
+
+    system.livekit().closeRoom("room-1");
+
+    await().until(() -> system.webhooks().outcomes().stream()
+        .anyMatch(o -> o.message().contains("room room-1 finished")));
+    assertThat(locks.get("room-1")).contains(starting);
   }
 
   @Test

@@ -66,11 +66,13 @@ class LockCollectorTest {
   }
 
   /**
-   * An instance taking its locks for ten minutes longer than the others: the age of a lock is read from the store
-   * (the lifetime locks are taken with, less what is left), so for it every lock taken now is ten minutes old.
+   * An instance for which every lock taken now is ten minutes old by both measures of a lock's age: by the store (it
+   * takes its locks for ten minutes longer than the others, and age is that lifetime less what is left) and by the
+   * time written in the lock (its clock runs ten minutes ahead).
    */
   private RecordingManager laterInstance(String instanceId) {
-    return system.newManager(instanceId, b -> b.lockTtl(LOCK_TTL.plus(TEN_MINUTES)));
+    return system.newManager(instanceId, b -> b.lockTtl(LOCK_TTL.plus(TEN_MINUTES))
+        .clock(Clock.offset(Clock.systemUTC(), TEN_MINUTES)));
   }
 
   /** A lock as an instance that crashed right after taking it would leave it: not bound to any egress. */

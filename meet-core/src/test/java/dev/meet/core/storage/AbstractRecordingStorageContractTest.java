@@ -591,18 +591,40 @@ public abstract class AbstractRecordingStorageContractTest {
   }
 
   @Test
-  void removeUnfinishedDropsOnlyThatEntryAndIgnoresAnAbsentOne() {
-    RecordingId removed = newId(ROOM);
-    RecordingId kept = newId(ROOM);
-    create(removed, RecordingStatus.ACTIVE);
-    create(kept, RecordingStatus.ACTIVE);
+  void removeUnfinishedDropsTheEntriesOfFinishedDeletedAndNeverStoredRecordingsOnly() {
+    RecordingId unfinished = newId(ROOM);
+    create(unfinished, RecordingStatus.ACTIVE);
+    RecordingId neverStored = newId(ROOM);
+    writeObject(layout().unfinishedKey(neverStored), new byte[0]);
+    RecordingId finished = newId(ROOM);
+    create(finished, RecordingStatus.COMPLETE);
+    writeObject(layout().unfinishedKey(finished), new byte[0]);
+    RecordingId corrupt = newId(ROOM);
+    writeObject(layout().unfinishedKey(corrupt), new byte[0]);
+    writeObject(layout().metadataKey(corrupt), "not json".getBytes(StandardCharsets.UTF_8));
 
-    storage().removeUnfinished(removed);
-    storage().removeUnfinished(removed);
-    storage().removeUnfinished(newId("room-9"));
+    assertThat(storage().removeUnfinished(unfinished)).isFalse();
+    assertThat(storage().removeUnfinished(neverStored)).isTrue();
+    assertThat(storage().removeUnfinished(finished)).isTrue();
+    assertThat(storage().removeUnfinished(corrupt)).as("unknown status: kept").isFalse();
+    assertThat(storage().removeUnfinished(newId("room-9"))).isTrue();
 
-    assertThat(unfinishedIds()).containsExactly(kept);
-    assertThat(storage().find(removed)).isPresent();
+    assertThat(unfinishedIds()).containsExactlyInAnyOrder(unfinished, corrupt);
+    assertThat(storage().find(finished)).isPresent();
+  }
+
+  @Test
+  void anUpdateToAnotherUnfinishedStatusIndexesARecordingStoredWithoutAnEntry() {
+    RecordingId id = newId(ROOM);
+    // As a version without the index stored it.
+    writeObject(layout().metadataKey(id),
+        dev.meet.core.support.RecordingJson.writeMetadata(metadata(id, RecordingStatus.STARTING)));
+    StoredRecording stored = storage().find(id).orElseThrow();
+
+    storage().update(stored, new RecordingMetadata(stored.recording().withStatus(RecordingStatus.ACTIVE), 1))
+        .orElseThrow();
+
+    assertThat(unfinishedIds()).containsExactly(id);
   }
 
   @Test

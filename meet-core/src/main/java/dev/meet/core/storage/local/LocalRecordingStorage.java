@@ -4,6 +4,7 @@ import com.google.common.io.ByteStreams;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingId;
 import dev.meet.core.storage.ByteRange;
+import dev.meet.core.storage.CorruptRecordingException;
 import dev.meet.core.storage.MediaContent;
 import dev.meet.core.storage.MediaTarget;
 import dev.meet.core.storage.RangeNotSatisfiableException;
@@ -171,7 +172,9 @@ public final class LocalRecordingStorage implements RecordingStorage {
       }
       boolean wasTerminal = current.recording().status().isTerminal();
       boolean terminal = next.recording().status().isTerminal();
-      if (wasTerminal && !terminal) {
+      if (!terminal && current.recording().status() != next.recording().status()) {
+        // Every move to another unfinished status (re)writes the entry: a recording an older version stored
+        // without one is indexed by its next change.
         writeAtomically(resolve(layout.unfinishedKey(id)), new byte[0]);
       }
       byte[] document = RecordingJson.writeMetadata(next);
@@ -203,14 +206,26 @@ public final class LocalRecordingStorage implements RecordingStorage {
     return new UnfinishedPage(page, null);
   }
 
+  /** Under the write lock, so no create or update runs between the check and the removal. */
   @Override
-  public void removeUnfinished(RecordingId id) {
+  public boolean removeUnfinished(RecordingId id) {
     Objects.requireNonNull(id, "id");
-    locked("remove recording " + id + " from the index of unfinished recordings", () -> {
+    return locked("remove recording " + id + " from the index of unfinished recordings", () -> {
+      String key = layout.metadataKey(id);
+      Optional<byte[]> document = readIfExists(resolve(key));
+      if (document.isPresent()) {
+        try {
+          if (!RecordingJson.readMetadata(document.get(), key, id).recording().status().isTerminal()) {
+            return false;
+          }
+        } catch (CorruptRecordingException e) {
+          return false; // unknown status: kept, so it cannot leave the index by mistake
+        }
+      }
       Path entry = resolve(layout.unfinishedKey(id));
       Files.deleteIfExists(entry);
       deleteEmptyParents(entry);
-      return null;
+      return true;
     });
   }
 
@@ -473,7 +488,7 @@ public final class LocalRecordingStorage implements RecordingStorage {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size > RecordingJson.MAX_DOCUMENT_BYTES) {
-        throw new StorageException("corrupt recording document " + file + ": " + size + " bytes, more than "
+        throw new CorruptRecordingException("corrupt recording document " + file + ": " + size + " bytes, more than "
             + RecordingJson.MAX_DOCUMENT_BYTES);
       }
       return Optional.of(Channels.newInputStream(channel).readNBytes((int) size));
@@ -582,11 +597,8 @@ public final class LocalRecordingStorage implements RecordingStorage {
     try {
       return io("read recording " + id, () -> readIfExists(resolve(key)))
           .map(document -> RecordingJson.readMetadata(document, key, id).recording());
-    } catch (StorageException e) {
-      if (e.getCause() instanceof IOException) {
-        throw e; // the disk failed, not one document
-      }
-      // One broken document must not make every listing fail; the operator learns about it here.
+    } catch (CorruptRecordingException e) {
+      // One broken document must not make every listing fail (a failing disk does); the operator learns about it.
       LOG.warn("Skipping unreadable recording metadata: recordingId={} error={}", id, e.getMessage());
       return Optional.empty();
     }

@@ -1,8 +1,11 @@
 package dev.meet.core.storage.s3;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingId;
 import dev.meet.core.storage.ByteRange;
+import dev.meet.core.storage.CorruptRecordingException;
 import dev.meet.core.storage.MediaContent;
 import dev.meet.core.storage.MediaTarget;
 import dev.meet.core.storage.RangeNotSatisfiableException;
@@ -71,6 +74,9 @@ public final class S3RecordingStorage implements RecordingStorage {
   /** S3's limit of keys per DeleteObjects request. */
   static final int MAX_KEYS_PER_DELETE = 1000;
 
+  /** Recordings kept by the listing cache (about 1 KB each). */
+  static final int LISTING_CACHE_ENTRIES = 10_000;
+
   /** At most this many keys are examined per page, so a sparse status filter cannot make one page read the bucket. */
   static final int MAX_KEYS_SCANNED_PER_PAGE = 1000;
 
@@ -81,6 +87,13 @@ public final class S3RecordingStorage implements RecordingStorage {
   private final String bucket;
   private final StorageLayout layout;
   private volatile boolean indexBuilt;
+  /**
+   * Recordings read by listings, by key: a listing shows each object's ETag, so an unchanged recording costs no GET
+   * the next time (a listing of N recordings is one LIST, plus one GET per recording changed since). Bounded; an entry
+   * is only used when the ETag matches, so a stale entry costs a GET, never a wrong answer.
+   */
+  private final Cache<String, ListedRecording> listed =
+      CacheBuilder.newBuilder().maximumSize(LISTING_CACHE_ENTRIES).build();
   private final MediaTarget.@Nullable S3Upload egressUpload;
 
   /**
@@ -148,6 +161,11 @@ public final class S3RecordingStorage implements RecordingStorage {
     if (etag.isEmpty()) {
       return Optional.empty();
     }
+    if (!metadata.recording().status().isTerminal()) {
+      // Again after the metadata: a removeUnfinished that ran between the first entry and the metadata (it saw no
+      // metadata) cannot leave this recording out of the index.
+      putIndexEntryQuietly(id);
+    }
     if (!secretsWritten) {
       call(what, () -> s3.putObject(b -> b.bucket(bucket).key(layout.secretsKey(id)).contentType(JSON),
           RequestBody.fromBytes(secretsDocument)));
@@ -174,7 +192,9 @@ public final class S3RecordingStorage implements RecordingStorage {
     RecordingId id = current.recording().id();
     boolean wasTerminal = current.recording().status().isTerminal();
     boolean terminal = next.recording().status().isTerminal();
-    if (wasTerminal && !terminal) {
+    if (!terminal && current.recording().status() != next.recording().status()) {
+      // Every move to another unfinished status (re)writes the entry: a recording an older version stored without one
+      // is indexed by its next change.
       putIndexEntry(id, "update recording " + id);
     }
     byte[] document = RecordingJson.writeMetadata(next);
@@ -233,7 +253,7 @@ public final class S3RecordingStorage implements RecordingStorage {
         if (id == null) {
           continue; // a foreign object under the prefix: skipped, never trusted
         }
-        Optional<Recording> recording = readForListing(object.key(), id);
+        Optional<Recording> recording = readForListing(object.key(), id, object.eTag());
         if (recording.isPresent() && (query.status() == null || recording.get().status() == query.status())) {
           recordings.add(recording.get());
         }
@@ -272,6 +292,7 @@ public final class S3RecordingStorage implements RecordingStorage {
       }
     }
     unindexQuietly(List.of(id));
+    listed.invalidate(layout.metadataKey(id));
     return existed;
   }
 
@@ -322,6 +343,7 @@ public final class S3RecordingStorage implements RecordingStorage {
     results.forEach((id, error) -> {
       if (error == null) {
         deleted.add(id);
+        listed.invalidate(layout.metadataKey(id));
       }
     });
     unindexQuietly(deleted);
@@ -404,11 +426,27 @@ public final class S3RecordingStorage implements RecordingStorage {
     return new UnfinishedPage(entries, more ? StorageLayout.pageToken(lastKey) : null);
   }
 
+  /**
+   * Deletes the entry, then reads the metadata and writes the entry back if the recording is stored unfinished. With
+   * {@link #create} writing its entry both before and after the metadata, every interleaving with a create ends
+   * with the recording indexed: S3 has no condition that spans two keys.
+   */
   @Override
-  public void removeUnfinished(RecordingId id) {
+  public boolean removeUnfinished(RecordingId id) {
     Objects.requireNonNull(id, "id");
-    call("remove recording " + id + " from the index of unfinished recordings",
-        () -> s3.deleteObject(b -> b.bucket(bucket).key(layout.unfinishedKey(id))));
+    String what = "remove recording " + id + " from the index of unfinished recordings";
+    call(what, () -> s3.deleteObject(b -> b.bucket(bucket).key(layout.unfinishedKey(id))));
+    boolean unfinished;
+    try {
+      unfinished = find(id).map(stored -> !stored.recording().status().isTerminal()).orElse(false);
+    } catch (CorruptRecordingException e) {
+      unfinished = true; // unknown status: kept, so it cannot leave the index by mistake
+    }
+    if (unfinished) {
+      putIndexEntry(id, what);
+      return false;
+    }
+    return true;
   }
 
   /** A HEAD until the answer is yes, which is then remembered: an index once built stays built. */
@@ -428,6 +466,15 @@ public final class S3RecordingStorage implements RecordingStorage {
             () -> s3.putObject(b -> b.bucket(bucket).key(layout.unfinishedIndexBuiltKey()), RequestBody.empty())));
     indexBuilt = true;
     return added;
+  }
+
+  private void putIndexEntryQuietly(RecordingId id) {
+    try {
+      putIndexEntry(id, "index recording " + id);
+    } catch (StorageException e) {
+      LOG.warn("Could not write the index entry of a recording again after its metadata: recordingId={} error={}", id,
+          e.getMessage());
+    }
   }
 
   private void putIndexEntry(RecordingId id, String what) {
@@ -586,8 +633,8 @@ public final class S3RecordingStorage implements RecordingStorage {
       Long length = in.response().contentLength();
       if (length != null && length > RecordingJson.MAX_DOCUMENT_BYTES) {
         in.abort();
-        throw new StorageException("S3 bucket '" + bucket + "': corrupt recording document " + key + ": " + length
-            + " bytes, more than " + RecordingJson.MAX_DOCUMENT_BYTES);
+        throw new CorruptRecordingException("S3 bucket '" + bucket + "': corrupt recording document " + key + ": "
+            + length + " bytes, more than " + RecordingJson.MAX_DOCUMENT_BYTES);
       }
       return Optional.of(new Document(in.readNBytes(RecordingJson.MAX_DOCUMENT_BYTES + 1), in.response().eTag()));
     } catch (S3Exception e) {
@@ -634,20 +681,38 @@ public final class S3RecordingStorage implements RecordingStorage {
 
   // --- listing
 
-  private Optional<Recording> readForListing(String key, RecordingId id) {
+  /**
+   * The recording a listed key holds: from the listing cache when the listing shows the ETag it was read with (an
+   * object is only ever replaced whole, so the same ETag is the same document), else one GET.
+   */
+  private Optional<Recording> readForListing(String key, RecordingId id, @Nullable String listedEtag) {
+    ListedRecording cached = listed.getIfPresent(key);
+    if (cached != null && cached.etag().equals(listedEtag)) {
+      return Optional.of(cached.recording());
+    }
     try {
-      return getDocument(key, "read recording " + id)
-          .map(document -> RecordingJson.readMetadata(document.bytes(), key, id).recording());
-    } catch (StorageException e) {
-      if (e.getCause() instanceof SdkException || e.getCause() instanceof IOException) {
-        throw e; // S3 itself failed: the rest of the listing would fail too
+      Optional<Document> document = getDocument(key, "read recording " + id);
+      if (document.isEmpty()) {
+        listed.invalidate(key);
+        return Optional.empty();
       }
-      // One broken document must not make every listing fail; the operator learns about it here.
+      Recording recording = RecordingJson.readMetadata(document.get().bytes(), key, id).recording();
+      if (document.get().etag() != null) {
+        listed.put(key, new ListedRecording(document.get().etag(), recording));
+      }
+      return Optional.of(recording);
+    } catch (CorruptRecordingException e) {
+      // One broken document must not make every listing fail (an S3 failure does: the rest would fail too); the
+      // operator learns about it here.
       LOG.warn("Skipping unreadable recording metadata: bucket={} recordingId={} error={}", bucket, id,
           e.getMessage());
       return Optional.empty();
     }
   }
+
+  /** A recording as a listing read it, with the ETag of the document it was read from. */
+  private record ListedRecording(String etag, Recording recording) {}
+
 
 
   /**

@@ -3,6 +3,7 @@ package dev.meet.core.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meet.core.Recording;
 import dev.meet.core.RecordingId;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.storage.AbstractRecordingStorageContractTest;
@@ -61,13 +62,14 @@ class S3RecordingStorageTest extends AbstractRecordingStorageContractTest {
 
   private final DeleteObjectsCounter deletes = new DeleteObjectsCounter();
   private final IndexFault indexFault = new IndexFault();
+  private final GetObjectCounter gets = new GetObjectCounter();
   private S3Client s3;
   private String bucket;
   private S3RecordingStorage storage;
 
   @BeforeEach
   void createStorage(S3Server server) {
-    s3 = client(server, server.secretKey(), deletes, indexFault);
+    s3 = client(server, server.secretKey(), deletes, indexFault, gets);
     bucket = server.bucket();
     storage = new S3RecordingStorage(s3, bucket, StorageLayout.defaults(), UPLOAD);
   }
@@ -231,6 +233,41 @@ class S3RecordingStorageTest extends AbstractRecordingStorageContractTest {
 
     indexFault.failing = false;
     assertThat(storage.listUnfinished(null).entries()).extracting(UnfinishedRecording::id).containsExactly(id);
+  }
+
+  @Test
+  void aListingReadsOnlyTheRecordingsThatChangedSinceTheLastOne() {
+    List<StoredRecording> stored = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      stored.add(storage.create(metadata(newId("room-1"), RecordingStatus.ACTIVE), RecordingSecrets.generate())
+          .orElseThrow());
+    }
+    assertThat(storage.list(new RecordingQuery("room-1", null, 100, null)).recordings()).hasSize(5);
+    gets.count.set(0);
+
+    assertThat(storage.list(new RecordingQuery("room-1", null, 100, null)).recordings()).hasSize(5);
+    assertThat(gets.count.get()).isZero();
+
+    StoredRecording changed = stored.get(2);
+    storage.update(changed, new RecordingMetadata(changed.recording().withStatus(RecordingStatus.COMPLETE), 1))
+        .orElseThrow();
+    // Another instance's write looks the same: only the listing's ETag tells.
+    assertThat(storage.list(new RecordingQuery("room-1", RecordingStatus.COMPLETE, 100, null)).recordings())
+        .extracting(Recording::recordingId).containsExactly(changed.recording().recordingId());
+    assertThat(gets.count.get()).isEqualTo(1);
+  }
+
+  /** Counts GetObject requests, as the SDK sends them. */
+  private static final class GetObjectCounter implements ExecutionInterceptor {
+
+    final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes executionAttributes) {
+      if (context.request() instanceof software.amazon.awssdk.services.s3.model.GetObjectRequest) {
+        count.incrementAndGet();
+      }
+    }
   }
 
   /** Fails every write to the index of unfinished recordings while {@code failing}, as an S3 error would. */
