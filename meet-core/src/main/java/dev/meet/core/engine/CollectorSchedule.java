@@ -109,7 +109,9 @@ final class CollectorSchedule {
   private static void runQuietly(Supplier<CollectorRun> task, String name) {
     try {
       CollectorRun run = task.get();
-      if (run.error() != null) {
+      if (LeaderLease.LEAD_LOST.equals(run.error())) {
+        log.info("{} handed over: {}", name, run.error()); // a leader change, not a failure
+      } else if (run.error() != null) {
         log.warn("{} paused: {}", name, run.error());
       }
     } catch (RuntimeException e) {

@@ -3,8 +3,9 @@ package dev.meet.core.livekit;
 import java.util.Objects;
 
 /**
- * LiveKit's webhooks in the engine's terms: the one place outside this package that turns a verified
- * {@code WebhookEvent} (see {@link LiveKitWebhookVerifier}) into a {@link LiveKitEvent}.
+ * LiveKit's webhooks in the engine's terms: turns a {@code WebhookEvent} verified by a {@link LiveKitWebhookVerifier}
+ * into a {@link LiveKitEvent}, the type the engine and its listeners read (the protobuf mapping itself stays in this
+ * package).
  */
 public final class LiveKitWebhooks {
 

@@ -22,6 +22,8 @@ public final class UnfinishedIndexRebuild {
   }
 
   /**
+   * Indexes every unfinished recording the index does not name, then records that the index is built.
+   *
    * @param storage read through its own listings
    * @param index writes one entry
    * @param markBuilt records that the index is built, once every entry is written

@@ -1,11 +1,13 @@
 package dev.meet.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.meet.core.CollectorRun;
 import dev.meet.core.Recording;
 import dev.meet.core.RecordingEncoding;
+import dev.meet.core.RecordingException;
 import dev.meet.core.RecordingId;
 import dev.meet.core.RecordingStatus;
 import dev.meet.core.StartOptions;
@@ -312,6 +314,46 @@ class UnfinishedIndexReconcilerTest {
     assertThat(run).isEqualTo(new CollectorRun(true, 1, 1, LeaderLease.LEAD_LOST));
     assertThat(List.of(first, second)).extracting(id -> leader.get(id.toString()).orElseThrow().status())
         .containsExactlyInAnyOrder(RecordingStatus.ABORTED, RecordingStatus.ACTIVE);
+  }
+
+  @Test
+  void rebuildUnfinishedIndexThroughTheManagerIndexesWhatAVersionWithoutTheIndexStored() {
+    RecordingId active = new RecordingId("room-1", "EG_StoredBefore1", RecordingId.newUid());
+    Recording recording = Recording.starting(active, "room-1", "grid", RecordingEncoding.DEFAULT)
+        .withStatus(RecordingStatus.ACTIVE);
+    countedClient.putObject(b -> b.bucket(system.s3().bucket()).key(layout.metadataKey(active)),
+        RequestBody.fromBytes(RecordingJson.writeMetadata(new RecordingMetadata(recording, 0))));
+    RecordingManager manager = manager("instance-a");
+
+    assertThat(manager.rebuildUnfinishedIndex()).isEqualTo(1);
+
+    assertThat(unfinished()).containsExactly(active);
+    assertThat(storage.unfinishedIndexBuilt()).isTrue();
+  }
+
+  @Test
+  void rebuildUnfinishedIndexIsStorageUnavailableWhenS3CannotBeReached() {
+    try (S3Client unreachable = S3Client.builder()
+        .endpointOverride(java.net.URI.create("http://127.0.0.1:1")).forcePathStyle(true)
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
+        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(2)).retryStrategy(b -> b.maxAttempts(1)))
+        .build()) {
+      RecordingManager manager = system.newManager("instance-a",
+          b -> b.storage(new S3RecordingStorage(unreachable, "bucket", layout)));
+
+      assertThatThrownBy(manager::rebuildUnfinishedIndex).isInstanceOfSatisfying(RecordingException.class,
+          e -> assertThat(e.reason()).isEqualTo(RecordingException.Reason.STORAGE_UNAVAILABLE));
+    }
+  }
+
+  @Test
+  void collectorsOfAClosedManagerDoNothing() {
+    RecordingManager manager = manager("instance-a");
+    manager.close();
+
+    assertThat(manager.reconcileStaleRecordings()).isEqualTo(CollectorRun.skipped());
+    assertThat(manager.collectOrphanedLocks()).isEqualTo(CollectorRun.skipped());
   }
 
   /** Counts S3 requests by operation, as the SDK sends them. */

@@ -72,6 +72,12 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
           + "redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end "
           + "return 0";
 
+  /** {@code GET} and {@code PTTL} of one key, atomically: {@code [value, pttl]}, or empty when absent. */
+  private static final String FIND_SCRIPT =
+      "local value = redis.call('get', KEYS[1]) "
+          + "if not value then return {} end "
+          + "return {value, redis.call('pttl', KEYS[1])}";
+
   /**
    * One page of a scan: {@code SCAN} until the page is full, the cursor is back at 0 or the call cap is reached,
    * reading each key's value and remaining lifetime on the way. Returns
@@ -79,12 +85,6 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
    * expired or were deleted since {@code SCAN} saw them, or that hold something other than a string, are skipped.
    * Redisson's key iterators hide the cursor, and a resumable page is what callers need.
    */
-  /** {@code GET} and {@code PTTL} of one key, atomically: {@code [value, pttl]}, or empty when absent. */
-  private static final String FIND_SCRIPT =
-      "local value = redis.call('get', KEYS[1]) "
-          + "if not value then return {} end "
-          + "return {value, redis.call('pttl', KEYS[1])}";
-
   private static final String SCAN_SCRIPT =
       "local cursor = ARGV[1] "
           + "local wanted = tonumber(ARGV[3]) "

@@ -501,7 +501,7 @@ public final class S3RecordingStorage implements RecordingStorage {
         }
         if (!errors.isEmpty()) {
           LOG.warn("Could not remove finished recordings from the index of unfinished recordings: bucket={} "
-              + "errors={}", bucket, errors.size());
+              + "errors={} first={}", bucket, errors.size(), errors.keySet().iterator().next());
         }
       } catch (SdkException e) {
         LOG.warn("Could not remove finished recordings from the index of unfinished recordings: bucket={} error={}",
