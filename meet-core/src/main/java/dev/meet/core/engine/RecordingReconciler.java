@@ -64,8 +64,14 @@ final class RecordingReconciler {
     int repaired = 0;
     try {
       if (!storage.unfinishedIndexBuilt()) {
+        // Once per storage: a walk of every recording (it cannot stop half-way; a lease lost meanwhile only means
+        // the next leader may walk again, since the index is marked built at the end).
+        log.info("building the index of unfinished recordings: reading every stored recording once");
         int added = storage.rebuildUnfinishedIndex();
         log.info("index of unfinished recordings built entriesAdded={}", added);
+        if (!leading.getAsBoolean()) {
+          return new CollectorRun(true, 0, 0, LeaderLease.LEAD_LOST);
+        }
       }
       Set<String> inProgress = new HashSet<>();
       for (EgressState egress : liveKit.listActiveEgress()) {

@@ -22,7 +22,8 @@ public final class UnfinishedIndexRebuild {
   }
 
   /**
-   * Indexes every unfinished recording the index does not name, then records that the index is built.
+   * Indexes every unfinished recording the index does not name, then records that the index is built. Reads the
+   * recordings through {@link RecordingStorage#list}, page after page.
    *
    * @param storage read through its own listings
    * @param index writes one entry
@@ -30,6 +31,24 @@ public final class UnfinishedIndexRebuild {
    * @return how many entries were written
    */
   public static int rebuild(RecordingStorage storage, Consumer<RecordingId> index, Runnable markBuilt) {
+    return rebuild(storage, visitor -> {
+      String token = null;
+      do {
+        RecordingPage page = storage.list(new RecordingQuery(null, null, RecordingQuery.MAX_ITEMS, token));
+        page.recordings().forEach(visitor);
+        token = page.nextPageToken();
+      } while (token != null);
+    }, index, markBuilt);
+  }
+
+  /**
+   * Like {@link #rebuild(RecordingStorage, Consumer, Runnable)}, with the storage's own walk of every recording (for a
+   * storage whose paged listing would cost more than one walk, like a directory tree).
+   *
+   * @param everyRecording hands every stored recording to the visitor it is given
+   */
+  public static int rebuild(RecordingStorage storage, Consumer<Consumer<Recording>> everyRecording,
+      Consumer<RecordingId> index, Runnable markBuilt) {
     Set<RecordingId> indexed = new HashSet<>();
     String token = null;
     do {
@@ -39,19 +58,14 @@ public final class UnfinishedIndexRebuild {
       }
       token = page.nextPageToken();
     } while (token != null);
-    int added = 0;
-    token = null;
-    do {
-      RecordingPage page = storage.list(new RecordingQuery(null, null, RecordingQuery.MAX_ITEMS, token));
-      for (Recording recording : page.recordings()) {
-        if (!recording.status().isTerminal() && !indexed.contains(recording.id())) {
-          index.accept(recording.id());
-          added++;
-        }
+    int[] added = {0};
+    everyRecording.accept(recording -> {
+      if (!recording.status().isTerminal() && !indexed.contains(recording.id())) {
+        index.accept(recording.id());
+        added[0]++;
       }
-      token = page.nextPageToken();
-    } while (token != null);
+    });
     markBuilt.run();
-    return added;
+    return added[0];
   }
 }

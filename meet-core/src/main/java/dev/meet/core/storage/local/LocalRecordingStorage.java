@@ -55,6 +55,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -240,7 +241,13 @@ public final class LocalRecordingStorage implements RecordingStorage {
 
   @Override
   public int rebuildUnfinishedIndex() {
-    int added = UnfinishedIndexRebuild.rebuild(this,
+    // One walk of the tree: the paged listing walks it again for every page.
+    Consumer<Consumer<Recording>> everyRecording = visitor -> {
+      for (String key : io("list recordings", () -> metadataKeysAfter(layout.metadataPrefix(), null))) {
+        readForListing(key, Objects.requireNonNull(layout.recordingIdOfMetadataKey(key))).ifPresent(visitor);
+      }
+    };
+    int added = UnfinishedIndexRebuild.rebuild(this, everyRecording,
         id -> locked("index recording " + id, () -> {
           writeAtomically(resolve(layout.unfinishedKey(id)), new byte[0]);
           return null;
