@@ -5,7 +5,7 @@
 # Knobs (environment): WARMUP (iterations, default 2), ITERATIONS (default 3), TIME (seconds per iteration,
 # default 1), FORKS (default 1), MEET_BENCH_REDIS_URL (use this Redis instead of starting one), SKIP_BUILD=1,
 # ONLY (a regular expression: run only the groups whose name matches, e.g. ONLY='lock|webhook').
-# COLLECTOR_LOCKS (default 1000,10000,100000), RECONCILER_RECORDINGS (default 1000,3000; see docs/benchmarks.md),
+# COLLECTOR_LOCKS (default 1000,10000,100000), RECONCILER_RECORDINGS (default 1000,10000,100000; see docs/benchmarks.md),
 # BACKEND_CONCURRENCY (default 1,10), BACKEND_WARMUP (warmup iterations of the backend group, default 3),
 # BACKEND_SERVER_WARMUP (seconds of mixed load on the fresh backend before the first measurement, default 90),
 # MEET_BENCH_BACKEND_JVM_ARGS (JVM options of the benchmarked backend process, e.g. a JFR recording).
@@ -88,8 +88,8 @@ group lock-cycle 'LockCycleBenchmark'
 group lock-contention 'LockContentionBenchmark' -p threads=1,4,16,64 -p rooms=oneRoom,distinctRooms
 group webhook 'WebhookBenchmark' -p backend=memory,memory-shm,redis-s3
 group lock-collector 'LockCollectorBenchmark' -p locks="${COLLECTOR_LOCKS:-1000,10000,100000}" -p scenario=held,orphaned -prof gc
-group reconciler 'ReconcilerBenchmark' -p recordings="${RECONCILER_RECORDINGS:-1000,3000}" -p backend=memory-shm -prof gc
-group reconciler-s3 'ReconcilerBenchmark' -p recordings=1000 -p backend=redis-s3
+group reconciler 'ReconcilerBenchmark' -p recordings="${RECONCILER_RECORDINGS:-1000,10000,100000}" -p backend=memory-shm -prof gc
+group reconciler-s3 'ReconcilerBenchmark' -p recordings=1000,10000 -p backend=redis-s3
 group start-to-active 'StartToActiveBenchmark' -p backend=memory,redis-s3
 # Benchmark 6: the backend (meet-sample-app's jar, its own process) over HTTP at concurrency 1 and 10, against ONE
 # backend process (BackendHttpRun: the driver is not forked, the backend would restart per fork); its log is kept.
