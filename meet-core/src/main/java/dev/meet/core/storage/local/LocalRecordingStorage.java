@@ -141,7 +141,7 @@ public final class LocalRecordingStorage implements RecordingStorage {
       }
       if (!metadata.recording().status().isTerminal()) {
         // The index entry first: an unfinished recording is never stored without it.
-        writeAtomically(resolve(layout.unfinishedKey(id)), new byte[0]);
+        writeEmpty(resolve(layout.unfinishedKey(id)));
       }
       // Secrets first: metadata is what makes the recording exist, so it must never exist without its secrets.
       writeAtomically(resolve(layout.secretsKey(id)), RecordingJson.writeSecrets(secrets));
@@ -176,7 +176,7 @@ public final class LocalRecordingStorage implements RecordingStorage {
       if (!terminal && current.recording().status() != next.recording().status()) {
         // Every move to another unfinished status (re)writes the entry: a recording an older version stored
         // without one is indexed by its next change.
-        writeAtomically(resolve(layout.unfinishedKey(id)), new byte[0]);
+        writeEmpty(resolve(layout.unfinishedKey(id)));
       }
       byte[] document = RecordingJson.writeMetadata(next);
       writeAtomically(metadataFile, document);
@@ -249,11 +249,11 @@ public final class LocalRecordingStorage implements RecordingStorage {
     };
     int added = UnfinishedIndexRebuild.rebuild(this, everyRecording,
         id -> locked("index recording " + id, () -> {
-          writeAtomically(resolve(layout.unfinishedKey(id)), new byte[0]);
+          writeEmpty(resolve(layout.unfinishedKey(id)));
           return null;
         }),
         () -> locked("record that the index of unfinished recordings is built", () -> {
-          writeAtomically(resolve(layout.unfinishedIndexBuiltKey()), new byte[0]);
+          writeEmpty(resolve(layout.unfinishedIndexBuiltKey()));
           return null;
         }));
     indexBuilt = true;
@@ -322,8 +322,7 @@ public final class LocalRecordingStorage implements RecordingStorage {
       if (existed) {
         // Before the metadata goes: whoever then finds it gone finds the tombstone.
         Path tombstone = resolve(layout.tombstoneKey(id));
-        Files.createDirectories(tombstone.getParent());
-        Files.write(tombstone, new byte[0]);
+        writeEmpty(tombstone);
       }
       // Metadata last: if this fails half-way, the recording is still listed and a retry finishes the job.
       Files.deleteIfExists(resolve(layout.mediaKey(id)));
@@ -504,8 +503,27 @@ public final class LocalRecordingStorage implements RecordingStorage {
     }
   }
 
+  /**
+   * Creates the file's directory when it is missing. {@link Files#createDirectories} alone tries to create the
+   * directory first and pays for an exception when it exists, which is nearly always here.
+   */
+  private static void ensureDirectory(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      Files.createDirectories(directory);
+    }
+  }
+
+  /**
+   * Writes an empty marker (an index entry, a tombstone): its content cannot be half-written, so it needs no temporary
+   * file and rename, and its time is the write's.
+   */
+  private static void writeEmpty(Path target) throws IOException {
+    ensureDirectory(target.getParent());
+    Files.write(target, new byte[0]);
+  }
+
   private static void writeAtomically(Path target, byte[] content) throws IOException {
-    Files.createDirectories(target.getParent());
+    ensureDirectory(target.getParent());
     Path temporary = target.resolveSibling(target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
