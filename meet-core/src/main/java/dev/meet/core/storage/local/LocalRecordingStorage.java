@@ -27,8 +27,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -76,8 +78,8 @@ import org.slf4j.LoggerFactory;
  * <p>A version is a hash of the metadata document's bytes, derived on every read rather than stored: it changes
  * whenever the content changes, which is all a compare-and-set needs (as with an S3 ETag).
  *
- * <p>{@link #list} walks the (room's) metadata directory on every page and sorts the keys, so it costs a directory
- * walk per page: fine for the single-instance default, not meant for millions of recordings.
+ * <p>{@link #list} walks the (room's) metadata directories in key order from the page token on and stops when the page
+ * is full, so a page costs what it reads (plus one directory listing per level), not a walk of the whole tree.
  */
 public final class LocalRecordingStorage implements RecordingStorage {
 
@@ -243,7 +245,8 @@ public final class LocalRecordingStorage implements RecordingStorage {
   public int rebuildUnfinishedIndex() {
     // One walk of the tree: the paged listing walks it again for every page.
     Consumer<Consumer<Recording>> everyRecording = visitor -> {
-      for (String key : io("list recordings", () -> metadataKeysAfter(layout.metadataPrefix(), null))) {
+      for (String key : io("list recordings",
+          () -> metadataKeysAfter(layout.metadataPrefix(), null, Integer.MAX_VALUE))) {
         readForListing(key, Objects.requireNonNull(layout.recordingIdOfMetadataKey(key))).ifPresent(visitor);
       }
     };
@@ -284,7 +287,9 @@ public final class LocalRecordingStorage implements RecordingStorage {
     Objects.requireNonNull(query, "query");
     String listPrefix = query.roomId() == null ? layout.metadataPrefix() : layout.metadataPrefix(query.roomId());
     String startAfter = query.pageToken() == null ? null : layout.keyOfPageToken(query.pageToken(), listPrefix);
-    List<String> keys = io("list recordings", () -> metadataKeysAfter(listPrefix, startAfter));
+    // One key more than a page may scan tells whether there is a next page.
+    List<String> keys = io("list recordings",
+        () -> metadataKeysAfter(listPrefix, startAfter, MAX_KEYS_SCANNED_PER_PAGE + 1));
 
     List<Recording> recordings = new ArrayList<>();
     String lastKey = null;
@@ -578,10 +583,52 @@ public final class LocalRecordingStorage implements RecordingStorage {
 
   // --- listing
 
-  /** Every metadata key under {@code listPrefix} after {@code startAfter}, in key (bucket) order. */
-  private List<String> metadataKeysAfter(String listPrefix, @Nullable String startAfter) throws IOException {
-    return new ArrayList<>(keysAfter(listPrefix, startAfter, key -> layout.recordingIdOfMetadataKey(key) != null)
-        .keySet());
+  /**
+   * The first {@code limit} metadata keys under {@code listPrefix} after {@code startAfter}, in key (bucket) order.
+   *
+   * <p>Hand-written because the order must be a bucket's (whole keys compared, so {@code a-b/...} comes before
+   * {@code a/...}), which no directory walk of the JDK gives: each directory's entries are visited sorted by the key
+   * they start (a directory's name with its {@code /}), which is exactly the order of the keys below them; subtrees
+   * whose keys all come before {@code startAfter} are skipped, and the walk stops at {@code limit}. A page costs what
+   * it reads, not a walk of the whole tree.
+   */
+  private List<String> metadataKeysAfter(String listPrefix, @Nullable String startAfter, int limit)
+      throws IOException {
+    List<String> keys = new ArrayList<>();
+    Path root = resolve(listPrefix);
+    if (Files.isDirectory(root)) {
+      collectKeys(root, listPrefix, startAfter, limit, keys);
+    }
+    return keys;
+  }
+
+  private void collectKeys(Path directory, String directoryKey, @Nullable String startAfter, int limit,
+      List<String> keys) throws IOException {
+    SortedMap<String, Path> children = new TreeMap<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path child : entries) {
+        String name = child.getFileName().toString();
+        boolean isDirectory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
+        children.put(directoryKey + name + (isDirectory ? "/" : ""), child);
+      }
+    } catch (NoSuchFileException e) {
+      return; // deleted while we walked
+    }
+    for (Map.Entry<String, Path> child : children.entrySet()) {
+      if (keys.size() >= limit) {
+        return;
+      }
+      String key = child.getKey();
+      if (key.endsWith("/")) {
+        // Every key below starts with this one: all come before startAfter unless startAfter lies inside it.
+        if (startAfter == null || key.compareTo(startAfter) > 0 || startAfter.startsWith(key)) {
+          collectKeys(child.getValue(), key, startAfter, limit, keys);
+        }
+      } else if ((startAfter == null || key.compareTo(startAfter) > 0) && layout.recordingIdOfMetadataKey(key) != null
+          && Files.isRegularFile(child.getValue(), LinkOption.NOFOLLOW_LINKS)) {
+        keys.add(key);
+      }
+    }
   }
 
   /**
