@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,8 @@ final class CollectorSchedule {
       }
     } catch (LockException e) {
       run = new CollectorRun(false, 0, 0, "lock store unavailable: " + e.getMessage());
+    } catch (RejectedExecutionException e) {
+      run = CollectorRun.skipped(); // the manager closed meanwhile; the lease expires by itself
     } finally {
       busy.set(false);
     }

@@ -6,14 +6,19 @@ import dev.meet.core.RecordingId;
 import dev.meet.core.events.EventsException;
 import dev.meet.core.livekit.LiveKitException;
 import dev.meet.core.lock.LockException;
+import dev.meet.core.storage.CorruptRecordingException;
 import dev.meet.core.storage.StorageException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Failure translation: every failure leaves the engine as a {@link RecordingException} naming the dependency. */
 final class Failures {
+
+  private static final Logger log = LoggerFactory.getLogger(Failures.class);
 
   private Failures() {}
 
@@ -65,6 +70,11 @@ final class Failures {
   }
 
   static RecordingException storage(StorageException e) {
+    if (e instanceof CorruptRecordingException) {
+      // Not an outage, and its message quotes the stored document: the details go to the log, not to the caller.
+      log.error("a stored recording cannot be read: {}", e.getMessage());
+      return new RecordingException(Reason.INTERNAL_ERROR, "A stored recording cannot be read", e);
+    }
     return new RecordingException(Reason.STORAGE_UNAVAILABLE,
         "The recording storage is unavailable: " + e.getMessage(), e);
   }

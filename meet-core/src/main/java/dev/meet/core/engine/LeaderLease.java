@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * this process's monotonic clock from before the request that took or renewed it, so it ends no later than the
  * store's own expiry. A collector asks {@link #held()} before each unit of work and stops when it is false. When the
  * store loses the lease (a Redis restart without persistence, a failover) another instance may take it at once, and
- * this one notices at its next renewal: two instances then work on one task for at most one renewal period, which
- * the collectors tolerate (every write they make is conditional or fenced).
+ * this one notices at its next renewal, or, when its renewals fail rather than being refused (a partition), when its
+ * lifetime ends: two instances then work on one task for at most one lifetime, which the collectors tolerate (every
+ * write they make is conditional or fenced).
  *
  * <p>Hand-written rather than ShedLock's {@code KeepAliveLockProvider}: that one extends a lock only while the task
  * runs and never tells the task it lost it, which is the part this needs (see docs/architecture.md).

@@ -5,14 +5,16 @@ package dev.meet.core.storage;
  * id, too large): a data problem for an operator to look at, not an outage. Readers that walk many recordings skip
  * such a document with a WARN naming it, rather than stop.
  */
-public class CorruptRecordingException extends StorageException {
+public final class CorruptRecordingException extends StorageException {
 
   private static final long serialVersionUID = 1L;
 
+  /** @param message names the document (its key or file), never quotes its content */
   public CorruptRecordingException(String message) {
     super(message);
   }
 
+  /** @param message names the document (its key or file), never quotes its content */
   public CorruptRecordingException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -78,10 +78,12 @@ public interface RecordingStorage {
    * the metadata (and an {@link #update} to another unfinished status writes it again), an update to a terminal
    * status and {@link #delete} remove it after the metadata changed. So a walk of the index finds every unfinished
    * recording, and may find entries of recordings that finished, were deleted or were never stored (a failure between
-   * the two writes); whoever finds one drops it with {@link #removeUnfinished}. Costs one listing request per page, whatever the number of finished recordings.
+   * the two writes); whoever finds one drops it with {@link #removeUnfinished}. Costs one listing request per page,
+   * whatever the number of finished recordings.
    *
-   * <p>Recordings stored before the index existed (by an older version, or while the index was lost) are in it only
-   * after {@link #rebuildUnfinishedIndex}; {@link #unfinishedIndexBuilt} tells whether that happened.
+   * <p>Recordings stored before the index existed (by an older version, or while the index was lost) are in it once
+   * they change to another unfinished status, or after {@link #rebuildUnfinishedIndex}; {@link #unfinishedIndexBuilt}
+   * tells whether a rebuild happened.
    *
    * @param pageToken null for the first page, else the previous page's {@code nextPageToken}
    * @throws InvalidPageTokenException when the token was not issued by this method

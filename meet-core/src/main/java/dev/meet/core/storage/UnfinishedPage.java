@@ -1,6 +1,7 @@
 package dev.meet.core.storage;
 
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +15,7 @@ public record UnfinishedPage(List<UnfinishedRecording> entries, @Nullable String
   public static final int MAX_ENTRIES = 1000;
 
   public UnfinishedPage {
-    java.util.Objects.requireNonNull(entries, "entries");
+    Objects.requireNonNull(entries, "entries");
     entries = List.copyOf(entries);
     if (entries.size() > MAX_ENTRIES) {
       throw new IllegalArgumentException("a page holds at most " + MAX_ENTRIES + " entries, not " + entries.size());

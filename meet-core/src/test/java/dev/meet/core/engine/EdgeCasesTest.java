@@ -165,6 +165,21 @@ class EdgeCasesTest {
   }
 
   @Test
+  void aCorruptStoredRecordingIsAnInternalErrorThatDoesNotQuoteTheDocument() {
+    RecordingManager manager = system.newManager("a");
+    dev.meet.core.RecordingId id = new dev.meet.core.RecordingId("room-1", "EG_Corrupt00001",
+        dev.meet.core.RecordingId.newUid());
+    system.s3().seed(StorageLayout.defaults().metadataKey(id),
+        "{\"secret-looking\": ".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> manager.get(id.toString()))
+        .isInstanceOfSatisfying(dev.meet.core.RecordingException.class, e -> {
+          assertThat(e.reason()).isEqualTo(dev.meet.core.RecordingException.Reason.INTERNAL_ERROR);
+          assertThat(e.getMessage()).isEqualTo("A stored recording cannot be read").doesNotContain("secret-looking");
+        });
+  }
+
+  @Test
   void instanceIdsThatCannotBeWrittenIntoALockAreRefusedByTheBuilder() {
     assertThatThrownBy(() -> RecordingManager.builder().instanceId("host name|with bar"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("instanceId");

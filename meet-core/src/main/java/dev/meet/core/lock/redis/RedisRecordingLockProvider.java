@@ -175,25 +175,17 @@ public final class RedisRecordingLockProvider implements RecordingLockProvider {
   /** {@code GET key}. */
   @Override
   public Optional<LockValue> get(String roomId) {
-    String key = roomKey(roomId);
-    String stored = redis("read the lock of room " + roomId, () -> bucket(key).get());
-    if (stored == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(LockValues.decode(stored));
-    } catch (IllegalArgumentException e) {
-      throw new LockException("Redis holds something other than a lock value for room " + roomId
-          + " (key under " + roomPrefix + ")", e);
-    }
+    return find(roomId).map(RoomLock::value);
   }
 
-  /** One script: the value and its {@code PTTL}, read together. */
+
+  /** One script on the master: the value and its {@code PTTL}, read together. */
   @Override
   public Optional<RoomLock> find(String roomId) {
     String key = roomKey(roomId);
     List<Object> reply = redis("read the lock of room " + roomId,
-        () -> script().eval(RScript.Mode.READ_ONLY, FIND_SCRIPT, RScript.ReturnType.LIST, List.of(key)));
+        // READ_WRITE sends it to the master: a replica may lag, and decisions are made on what this returns.
+        () -> script().eval(RScript.Mode.READ_WRITE, FIND_SCRIPT, RScript.ReturnType.LIST, List.of(key)));
     if (reply == null || reply.isEmpty()) {
       return Optional.empty();
     }

@@ -215,15 +215,14 @@ public final class LocalRecordingStorage implements RecordingStorage {
     Objects.requireNonNull(id, "id");
     return locked("remove recording " + id + " from the index of unfinished recordings", () -> {
       String key = layout.metadataKey(id);
-      Optional<byte[]> document = readIfExists(resolve(key));
-      if (document.isPresent()) {
-        try {
-          if (!RecordingJson.readMetadata(document.get(), key, id).recording().status().isTerminal()) {
-            return false;
-          }
-        } catch (CorruptRecordingException e) {
-          return false; // unknown status: kept, so it cannot leave the index by mistake
+      try {
+        Optional<byte[]> document = readIfExists(resolve(key));
+        if (document.isPresent()
+            && !RecordingJson.readMetadata(document.get(), key, id).recording().status().isTerminal()) {
+          return false;
         }
+      } catch (CorruptRecordingException e) {
+        return false; // unknown status: kept, so it cannot leave the index by mistake
       }
       Path entry = resolve(layout.unfinishedKey(id));
       Files.deleteIfExists(entry);

@@ -74,8 +74,8 @@ public final class S3RecordingStorage implements RecordingStorage {
   /** S3's limit of keys per DeleteObjects request. */
   static final int MAX_KEYS_PER_DELETE = 1000;
 
-  /** Recordings kept by the listing cache (about 1 KB each). */
-  static final int LISTING_CACHE_ENTRIES = 10_000;
+  /** What the listing cache may hold, counted in the bytes of the documents it was read from (about 1 KB each). */
+  static final long LISTING_CACHE_BYTES = 16L * 1024 * 1024;
 
   /** At most this many keys are examined per page, so a sparse status filter cannot make one page read the bucket. */
   static final int MAX_KEYS_SCANNED_PER_PAGE = 1000;
@@ -92,8 +92,10 @@ public final class S3RecordingStorage implements RecordingStorage {
    * the next time (a listing of N recordings is one LIST, plus one GET per recording changed since). Bounded; an entry
    * is only used when the ETag matches, so a stale entry costs a GET, never a wrong answer.
    */
-  private final Cache<String, ListedRecording> listed =
-      CacheBuilder.newBuilder().maximumSize(LISTING_CACHE_ENTRIES).build();
+  private final Cache<String, ListedRecording> listed = CacheBuilder.newBuilder()
+      .maximumWeight(LISTING_CACHE_BYTES)
+      .weigher((String key, ListedRecording value) -> value.size())
+      .build();
   private final MediaTarget.@Nullable S3Upload egressUpload;
 
   /**
@@ -204,6 +206,8 @@ public final class S3RecordingStorage implements RecordingStorage {
           RequestBody.fromBytes(document));
       if (terminal && !wasTerminal) {
         unindexQuietly(List.of(id));
+      } else if (!terminal && current.recording().status() != next.recording().status()) {
+        putIndexEntryQuietly(id); // again after the metadata, as create does
       }
       return Optional.of(new StoredRecording(next, response.eTag()));
     } catch (S3Exception e) {
@@ -427,29 +431,41 @@ public final class S3RecordingStorage implements RecordingStorage {
   }
 
   /**
-   * Deletes the entry, then reads the metadata and writes the entry back if the recording is stored unfinished. With
-   * {@link #create} writing its entry both before and after the metadata, every interleaving with a create ends
-   * with the recording indexed: S3 has no condition that spans two keys.
+   * Reads the metadata first and keeps the entry of a recording stored unfinished; otherwise deletes the entry, reads
+   * the metadata again and writes the entry back if a create or update made the recording unfinished meanwhile. With
+   * {@link #create} and {@link #update} writing their entry both before and after the metadata, every interleaving
+   * ends with an unfinished recording indexed: S3 has no condition that spans two keys. A failure after the delete
+   * writes the entry back (best effort) before it is reported.
    */
   @Override
   public boolean removeUnfinished(RecordingId id) {
     Objects.requireNonNull(id, "id");
     String what = "remove recording " + id + " from the index of unfinished recordings";
-    call(what, () -> s3.deleteObject(b -> b.bucket(bucket).key(layout.unfinishedKey(id))));
-    boolean unfinished;
-    try {
-      unfinished = find(id).map(stored -> !stored.recording().status().isTerminal()).orElse(false);
-    } catch (CorruptRecordingException e) {
-      unfinished = true; // unknown status: kept, so it cannot leave the index by mistake
-    }
-    if (unfinished) {
-      putIndexEntry(id, what);
+    if (storedUnfinished(id)) {
       return false;
+    }
+    call(what, () -> s3.deleteObject(b -> b.bucket(bucket).key(layout.unfinishedKey(id))));
+    try {
+      if (storedUnfinished(id)) {
+        putIndexEntry(id, what);
+        return false;
+      }
+    } catch (StorageException e) {
+      putIndexEntryQuietly(id);
+      throw e;
     }
     return true;
   }
 
-  /** A HEAD until the answer is yes, which is then remembered: an index once built stays built. */
+  /** Whether the recording is stored and not terminal; an unreadable document counts as unfinished (kept). */
+  private boolean storedUnfinished(RecordingId id) {
+    try {
+      return find(id).map(stored -> !stored.recording().status().isTerminal()).orElse(false);
+    } catch (CorruptRecordingException e) {
+      return true;
+    }
+  }
+
   @Override
   public boolean unfinishedIndexBuilt() {
     if (!indexBuilt) {
@@ -687,7 +703,7 @@ public final class S3RecordingStorage implements RecordingStorage {
    */
   private Optional<Recording> readForListing(String key, RecordingId id, @Nullable String listedEtag) {
     ListedRecording cached = listed.getIfPresent(key);
-    if (cached != null && cached.etag().equals(listedEtag)) {
+    if (cached != null && listedEtag != null && sameEtag(cached.etag(), listedEtag)) {
       return Optional.of(cached.recording());
     }
     try {
@@ -698,7 +714,7 @@ public final class S3RecordingStorage implements RecordingStorage {
       }
       Recording recording = RecordingJson.readMetadata(document.get().bytes(), key, id).recording();
       if (document.get().etag() != null) {
-        listed.put(key, new ListedRecording(document.get().etag(), recording));
+        listed.put(key, new ListedRecording(document.get().etag(), recording, document.get().bytes().length));
       }
       return Optional.of(recording);
     } catch (CorruptRecordingException e) {
@@ -710,9 +726,19 @@ public final class S3RecordingStorage implements RecordingStorage {
     }
   }
 
-  /** A recording as a listing read it, with the ETag of the document it was read from. */
-  private record ListedRecording(String etag, Recording recording) {}
+  /** ETags compared as S3 means them: quotes and a weak prefix are presentation, not identity. */
+  private static boolean sameEtag(String a, String b) {
+    return bareEtag(a).equals(bareEtag(b));
+  }
 
+  private static String bareEtag(String etag) {
+    String bare = etag.startsWith("W/") ? etag.substring(2) : etag;
+    return bare.length() >= 2 && bare.startsWith("\"") && bare.endsWith("\"") ? bare.substring(1, bare.length() - 1)
+        : bare;
+  }
+
+  /** A recording as a listing read it, with the ETag and the size of the document it was read from. */
+  private record ListedRecording(String etag, Recording recording, int size) {}
 
 
   /**

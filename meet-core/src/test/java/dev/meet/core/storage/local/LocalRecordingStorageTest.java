@@ -226,4 +226,14 @@ class LocalRecordingStorageTest extends AbstractRecordingStorageContractTest {
       }
     }
   }
+
+  @Test
+  void anOversizedMetadataDocumentKeepsItsIndexEntryLikeAnyOtherUnreadableOne() throws Exception {
+    RecordingId id = new RecordingId("room-1", "EG_ReviewBig0001", RecordingId.newUid());
+    writeObject(layout().unfinishedKey(id), new byte[0]);
+    writeObject(layout().metadataKey(id), new byte[1024 * 1024 + 1]);
+
+    assertThat(storage().removeUnfinished(id)).isFalse();
+    assertThat(readObject(layout().unfinishedKey(id))).isPresent();
+  }
 }
