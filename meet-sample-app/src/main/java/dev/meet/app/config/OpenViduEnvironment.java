@@ -72,6 +72,14 @@ public final class OpenViduEnvironment implements EnvironmentPostProcessor {
       copy(env, out, "MEET_REDIS_USERNAME", "spring.data.redis.username");
       copy(env, out, "MEET_REDIS_PASSWORD", "spring.data.redis.password");
       copy(env, out, "MEET_REDIS_DB", "spring.data.redis.database");
+    } else if (text(env, "meet.backend.redis-sentinel.hosts") != null
+        && env.getProperty("spring.data.redis.sentinel.nodes") == null) {
+      // The backend's own Sentinel properties of earlier releases, read into the one model rather than ignored (a
+      // backend without them would fall back to its single-instance lock).
+      out.put("spring.data.redis.sentinel.nodes", text(env, "meet.backend.redis-sentinel.hosts"));
+      out.put("spring.data.redis.sentinel.master",
+          Objects.requireNonNullElse(text(env, "meet.backend.redis-sentinel.master-name"), "openvidu"));
+      copy(env, out, "meet.backend.redis-sentinel.password", "spring.data.redis.sentinel.password");
     } else if (redisHost != null && text(env, "MEET_REDIS_URL") == null) {
       out.put("meet.redis.url", redisUrl(redisHost, text(env, "MEET_REDIS_PORT"), text(env, "MEET_REDIS_USERNAME"),
           text(env, "MEET_REDIS_PASSWORD"), text(env, "MEET_REDIS_DB")));

@@ -127,4 +127,17 @@ class OpenViduEnvironmentTest {
     assertThat(map(Map.of("meet.backend.webhook-timeout", "3s", "meet.livekit.webhook.deadline", "2s")))
         .doesNotContainKey("meet.livekit.webhook.deadline");
   }
+
+  @Test
+  void theOldBackendSentinelPropertiesAreReadIntoBootsSentinelSettings() {
+    assertThat(map(Map.of("meet.backend.redis-sentinel.hosts", "s1:26379,s2:26379",
+        "meet.backend.redis-sentinel.master-name", "mymaster", "meet.backend.redis-sentinel.password", "pw")))
+        .containsEntry("spring.data.redis.sentinel.nodes", "s1:26379,s2:26379")
+        .containsEntry("spring.data.redis.sentinel.master", "mymaster")
+        .containsEntry("spring.data.redis.sentinel.password", "pw")
+        .doesNotContainKey(OpenViduEnvironment.EXCLUDE);
+    assertThat(map(Map.of("meet.backend.redis-sentinel.hosts", "old:26379",
+        "spring.data.redis.sentinel.nodes", "new:26379")))
+        .doesNotContainKey("spring.data.redis.sentinel.nodes");
+  }
 }
