@@ -91,22 +91,9 @@ public final class S3RoomStore implements RoomStore {
   }
 
   @Override
-  public boolean delete(String roomId) {
+  public void delete(String roomId) {
     String key = keys.roomKey(roomId);
-    return call("delete room " + roomId, () -> {
-      try {
-        s3.headObject(b -> b.bucket(bucket).key(key));
-      } catch (NoSuchKeyException e) {
-        return false;
-      } catch (S3Exception e) {
-        if (e.statusCode() == 404) {
-          return false;
-        }
-        throw e;
-      }
-      s3.deleteObject(b -> b.bucket(bucket).key(key));
-      return true;
-    });
+    call("delete room " + roomId, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
   }
 
   @Override
