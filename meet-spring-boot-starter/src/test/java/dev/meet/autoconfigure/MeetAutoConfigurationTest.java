@@ -635,6 +635,46 @@ class MeetAutoConfigurationTest {
         });
   }
 
+  @Test
+  void theS3ClientSendsAndChecksChecksumsOnlyWhereS3RequiresThem(S3Server s3) {
+    List<String> sent = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor recorder = new ExecutionInterceptor() {
+      @Override
+      public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        String checksums = context.httpRequest().headers().keySet().stream()
+            .map(h -> h.toLowerCase(java.util.Locale.ROOT))
+            .filter(h -> h.startsWith("x-amz-checksum") || h.startsWith("x-amz-sdk-checksum")
+                || h.equals("x-amz-trailer") || h.equals("content-md5"))
+            .sorted().toList().toString();
+        sent.add(context.request().getClass().getSimpleName() + " " + checksums);
+      }
+    };
+    runner().withPropertyValues(TestS3.properties(s3))
+        .withBean(S3ClientCustomizer.class, () -> builder -> builder.overrideConfiguration(
+            c -> c.addExecutionInterceptor(recorder)))
+        .run(context -> {
+          S3Client client = context.getBean(S3Client.class);
+          String key = "checksums/" + UUID.randomUUID();
+          client.putObject(b -> b.bucket(s3.bucket()).key(key).ifNoneMatch("*"),
+              software.amazon.awssdk.core.sync.RequestBody.fromString("{}"));
+          assertThatThrownBy(() -> client.putObject(b -> b.bucket(s3.bucket()).key(key).ifNoneMatch("*"),
+              software.amazon.awssdk.core.sync.RequestBody.fromString("{}")))
+              .isInstanceOfSatisfying(software.amazon.awssdk.services.s3.model.S3Exception.class,
+                  e -> assertThat(e.statusCode()).isEqualTo(412));
+          String etag = client.getObjectAsBytes(b -> b.bucket(s3.bucket()).key(key)).response().eTag();
+          client.putObject(b -> b.bucket(s3.bucket()).key(key).ifMatch(etag),
+              software.amazon.awssdk.core.sync.RequestBody.fromString("{\"v\":2}"));
+          var deleted = client.deleteObjects(b -> b.bucket(s3.bucket()).delete(d -> d.objects(o -> o.key(key))));
+          assertThat(deleted.errors()).isEmpty();
+          assertThat(client.listObjectsV2(b -> b.bucket(s3.bucket()).prefix(key)).contents()).isEmpty();
+
+          // PUT and GET carry no checksum (and ask for none); DeleteObjects, where S3 requires one, still does.
+          assertThat(sent).containsExactly("PutObjectRequest []", "PutObjectRequest []", "GetObjectRequest []",
+              "PutObjectRequest []", "DeleteObjectsRequest [x-amz-checksum-crc32, x-amz-sdk-checksum-algorithm]",
+              "ListObjectsV2Request []");
+        });
+  }
+
   // ------------------------------------------------------------------------------------------ missing libraries
 
   @Test
