@@ -102,7 +102,7 @@ class S3RequestsTest {
   }
 
   @Test
-  void deletingARoomWithoutRecordingsReadsItListsItsRecordingsAndDeletesItOnly() throws Exception {
+  void deletingARoomWithoutRecordingsListsItsRecordingsAndDeletesItOnly() throws Exception {
     String roomId = api.post("/rooms", "{\"roomName\":\"counted\"}").json().get("roomId").asString();
     emulator.awaitWebhooksIdle(Duration.ofSeconds(10));
     int from = REQUESTS.size();
@@ -114,11 +114,26 @@ class S3RequestsTest {
     assertThat(emulator.webhookDeliveries("room_finished")).anyMatch(d -> d.statusCode() == 200
         && new String(d.body(), java.nio.charset.StandardCharsets.UTF_8).contains(roomId));
 
+    // The room itself is read from Redis, where its creation cached it.
     String room = P + "rooms/" + roomId + "/" + roomId + ".json";
     assertThat(requestsOf(roomId, from)).containsExactly(
-        "GET " + room,
         "LIST " + P + "recordings/.metadata/" + roomId + "/",
         "DELETE " + room);
+  }
+
+  @Test
+  void aRoomIsReadFromTheCacheAfterItsCreationAndAfterEachChange() throws Exception {
+    String roomId = api.post("/rooms", "{\"roomName\":\"cached\"}").json().get("roomId").asString();
+    emulator.awaitWebhooksIdle(Duration.ofSeconds(10));
+    int from = REQUESTS.size();
+    assertThat(api.get("/rooms/" + roomId).json().get("status").asString()).isEqualTo("open");
+    emulator.addParticipant(roomId, "alice", true);
+    emulator.awaitWebhooksIdle(Duration.ofSeconds(10));
+    assertThat(api.get("/rooms/" + roomId).json().get("status").asString()).isEqualTo("active_meeting");
+
+    // participant_joined read the room from the cache and wrote it once; neither GET went to S3.
+    String room = P + "rooms/" + roomId + "/" + roomId + ".json";
+    assertThat(requestsOf(roomId, from)).containsExactly("PUT " + room);
   }
 
   @Test
@@ -139,7 +154,7 @@ class S3RequestsTest {
     List<String> requests = requestsOf(roomId, from);
     String room = P + "rooms/" + roomId + "/" + roomId + ".json";
     String mark = P + "rooms/.purge/" + roomId;
-    assertThat(requests).containsSubsequence("GET " + room, "PUT " + mark, "DELETE " + room, "DELETE " + mark)
+    assertThat(requests).containsSubsequence("PUT " + mark, "DELETE " + room, "DELETE " + mark)
         .doesNotContain("HEAD " + room);
     assertThat(api.get("/recordings/" + recordingId).status()).isEqualTo(404);
   }
