@@ -260,8 +260,8 @@ public class RoomService {
 
   /**
    * Deletes the room alone: what {@link #delete} does when it has just found no recording of the room, so there is
-   * nothing to purge and no mark to write (a start racing the deletion is the same race as before: its recording is
-   * written after the room check it passed). One storage request: the caller has just read the room.
+   * nothing to purge and no mark to write. (A start whose room check passed just before can still store a recording
+   * after that listing; the purge's listing narrowed that window, it never closed it.)
    */
   private void deleteRoom(String roomId, boolean closeLiveKitRoom) {
     store.delete(roomId);

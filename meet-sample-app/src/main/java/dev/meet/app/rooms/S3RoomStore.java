@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class S3RoomStore implements RoomStore {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(S3RoomStore.class);
   private static final int PRECONDITION_FAILED = 412;
   /** A cached room expires an hour after it was cached: the cache holds the rooms in use, not every room. */
   static final Duration CACHE_TTL = Duration.ofHours(1);
@@ -127,9 +128,16 @@ public final class S3RoomStore implements RoomStore {
   @Override
   public void delete(String roomId) {
     String key = keys.roomKey(roomId);
-    // The hold outlives the deletion: a reader that read the room just before cannot cache it afterwards.
     cache.hold(roomId);
     call("delete room " + roomId, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+    // Held again: a deletion is not conditional, so an update that held the room after us and wrote S3 before our
+    // DELETE may have cached its version meanwhile; this hold replaces it and refuses its put if it comes later. The
+    // hold outlives the deletion, so a reader that read the room just before cannot cache it either.
+    try {
+      cache.hold(roomId);
+    } catch (RoomCacheException e) {
+      log.warn("room deleted but not held in the cache roomId={}: {}", roomId, e.getMessage());
+    }
   }
 
   @Override
