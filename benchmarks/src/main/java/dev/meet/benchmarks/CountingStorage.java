@@ -89,9 +89,9 @@ final class CountingStorage implements RecordingStorage {
   }
 
   @Override
-  public void removeUnfinished(RecordingId id) {
+  public boolean removeUnfinished(RecordingId id) {
     calls.incrementAndGet();
-    delegate.removeUnfinished(id);
+    return delegate.removeUnfinished(id);
   }
 
   @Override
