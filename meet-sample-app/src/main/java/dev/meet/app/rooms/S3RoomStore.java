@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class S3RoomStore implements RoomStore {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(S3RoomStore.class);
+  private static final Logger log = LoggerFactory.getLogger(S3RoomStore.class);
   private static final int PRECONDITION_FAILED = 412;
   /** A cached room expires an hour after it was cached: the cache holds the rooms in use, not every room. */
   static final Duration CACHE_TTL = Duration.ofHours(1);
@@ -58,7 +61,7 @@ public final class S3RoomStore implements RoomStore {
    *     longest S3 write (its call timeout)
    */
   public static S3RoomStore cachedInRedis(S3Client s3, String bucket, String prefix, JsonMapper json,
-      org.redisson.api.RedissonClient redis, Duration holdTime) {
+      RedissonClient redis, Duration holdTime) {
     return new S3RoomStore(s3, bucket, prefix, json, new RedisRoomCache(redis, "meet:room:" + bucket + ":" + prefix,
         holdTime, CACHE_TTL, json));
   }
