@@ -1,6 +1,7 @@
 package dev.meet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.meet.autoconfigure.S3ClientCustomizer;
 import dev.meet.testkit.livekit.LiveKitEmulator;
@@ -8,7 +9,9 @@ import dev.meet.testkit.redis.RedisServer;
 import dev.meet.testkit.redis.RedisServerExtension;
 import dev.meet.testkit.s3.S3Server;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -81,7 +84,7 @@ class S3RequestsTest {
     s3 = S3Server.startPrivate();
     emulator = LiveKitEmulator.builder().defaultS3(Stack.egressStorage(s3)).activationDelay(Duration.ofMillis(200))
         .endingDelay(Duration.ofMillis(100)).webhookRetryBase(Duration.ofMillis(50)).build().start();
-    Map<String, String> settings = new java.util.LinkedHashMap<>(Stack.settings(emulator, redis, s3));
+    Map<String, String> settings = new LinkedHashMap<>(Stack.settings(emulator, redis, s3));
     settings.put("meet.backend.room-collector-interval", "1h");
     settings.put("meet.collectors.interval", "1h");
     api = Backend.start(settings, Counting.class);
@@ -112,7 +115,7 @@ class S3RequestsTest {
     emulator.awaitWebhooksIdle(Duration.ofSeconds(10));
 
     assertThat(emulator.webhookDeliveries("room_finished")).anyMatch(d -> d.statusCode() == 200
-        && new String(d.body(), java.nio.charset.StandardCharsets.UTF_8).contains(roomId));
+        && new String(d.body(), StandardCharsets.UTF_8).contains(roomId));
 
     // The room itself is read from Redis, where its creation cached it.
     String room = P + "rooms/" + roomId + "/" + roomId + ".json";
@@ -144,7 +147,7 @@ class S3RequestsTest {
     assertThat(started.status()).as(started.toString()).isEqualTo(201);
     String recordingId = started.json().get("recordingId").asString();
     assertThat(api.post("/recordings/" + recordingId + "/stop", "").status()).isEqualTo(202);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+    await().atMost(Duration.ofSeconds(30)).until(() ->
         api.get("/recordings/" + recordingId).json().get("status").asString().equals("complete"));
     int from = REQUESTS.size();
 
