@@ -60,6 +60,11 @@ final class BackendStack implements AutoCloseable {
   private final ConcurrentLinkedQueue<String> recordings = new ConcurrentLinkedQueue<>();
 
   private BackendStack() {
+    // The emulator answers through the JDK's HTTP server, which leaves Nagle's algorithm on unless told: a small
+    // answer written in two parts (CreateRoom's) then waits for the client's delayed ACK, about 40 ms. LiveKit's own
+    // server (Go) sets TCP_NODELAY, so the emulator should not add that wait to every POST /rooms. Read once, when the
+    // JDK's server configuration is first loaded: before the emulator starts.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     redis = BenchRedis.start();
     s3 = S3Server.startPrivate();
     livekit = LiveKitEmulator.builder()

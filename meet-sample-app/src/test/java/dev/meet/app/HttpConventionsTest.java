@@ -209,6 +209,7 @@ class HttpConventionsTest extends StackTest {
     try (S3Client client = stack.s3Client()) {
       // Not an outage: the stored room is not a room (written by hand, a tool, a bug of another version).
       client.putObject(b -> b.bucket(stack.s3.bucket()).key(key), RequestBody.fromString("{\"roomId\": <broken"));
+      stack.evictCachedRoom(roomId);
       try {
         Backend.Response response = api.get("/rooms/" + roomId);
 
@@ -238,9 +239,12 @@ class HttpConventionsTest extends StackTest {
   @Test
   void aStorageOutageIs503NamingTheStorage() {
     String roomId = api.post("/rooms", "{}").json().get("roomId").asString();
+    String uncached = api.post("/rooms", "{}").json().get("roomId").asString();
+    stack.evictCachedRoom(uncached);
     stack.s3.stop();
     try {
-      Backend.Response room = api.get("/rooms/" + roomId);
+      assertThat(api.get("/rooms/" + roomId).status()).as("a room cached in Redis").isEqualTo(200);
+      Backend.Response room = api.get("/rooms/" + uncached);
       assertThat(room.status()).isEqualTo(503);
       assertThat(room.json().get("error").asString()).isEqualTo("Storage Error");
       Backend.Response recordings = api.get("/recordings");

@@ -79,6 +79,15 @@ final class Stack {
     return id;
   }
 
+  /**
+   * Drops a room from the backend's Redis cache (as its expiry would), so that the next read goes to the bucket: for
+   * tests that change the bucket behind the backend's back.
+   */
+  void evictCachedRoom(String roomId) {
+    backend.bean(org.redisson.api.RedissonClient.class)
+        .getBucket("meet:room:" + s3.bucket() + ":openvidu-meet/" + roomId).delete();
+  }
+
   /** A client of the stack's bucket, to look at (or tamper with) what the backend stored. */
   S3Client s3Client() {
     return S3Client.builder().endpointOverride(s3.endpoint()).region(Region.of(s3.region())).forcePathStyle(true)

@@ -73,6 +73,18 @@ class TwoInstancesTest {
   }
 
   @Test
+  void aRoomChangedOrDeletedOnOneInstanceIsReadAsItIsNowOnTheOther() {
+    String roomId = a.post("/rooms", "{\"roomName\":\"cached\"}").json().get("roomId").asString();
+    assertThat(b.get("/rooms/" + roomId).json().get("status").asString()).isEqualTo("open");
+    emulator.addParticipant(roomId, "alice", true);
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        a.get("/rooms/" + roomId).json().get("status").asString().equals("active_meeting"));
+
+    assertThat(a.delete("/rooms/" + roomId + "?withMeeting=force").status()).isEqualTo(200);
+    assertThat(b.get("/rooms/" + roomId).status()).isEqualTo(404);
+  }
+
+  @Test
   void concurrentStartsOnBothInstancesLetExactlyOneWin() throws Exception {
     String roomId = a.post("/rooms", "{\"roomName\":\"race\"}").json().get("roomId").asString();
     emulator.addParticipant(roomId, "alice", true);

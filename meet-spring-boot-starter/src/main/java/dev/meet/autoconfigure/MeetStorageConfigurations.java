@@ -16,6 +16,8 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -66,6 +68,11 @@ final class MeetStorageConfigurations {
       S3ClientBuilder builder = S3Client.builder()
           .region(Region.of(s3.region()))
           .forcePathStyle(s3.forcePathStyle())
+          // Checksums only where S3 requires them (DeleteObjects): since SDK 2.30 every PUT computes a CRC32 and
+          // every GET asks for and validates one by default, CPU on each request while TLS and the ETag already
+          // guard these small objects. A customizer can turn them back on (WHEN_SUPPORTED).
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
           // The SDK bounds no call by default: a stalled one would outlast the webhook deadline.
           .overrideConfiguration(c -> c.apiCallTimeout(s3.callTimeout()));
       if (s3.endpoint() != null) {

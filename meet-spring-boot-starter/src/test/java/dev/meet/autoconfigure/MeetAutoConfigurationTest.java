@@ -46,6 +46,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,7 +79,9 @@ import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The auto-configuration's conditions: defaults, each property, user beans backing off, customizers, missing
@@ -632,6 +635,46 @@ class MeetAutoConfigurationTest {
         .run(context -> {
           context.getBean(RecordingStorage.class).check();
           assertThat(operations).contains("HeadBucketRequest");
+        });
+  }
+
+  @Test
+  void theS3ClientSendsAndChecksChecksumsOnlyWhereS3RequiresThem(S3Server s3) {
+    List<String> sent = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor recorder = new ExecutionInterceptor() {
+      @Override
+      public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        String checksums = context.httpRequest().headers().keySet().stream()
+            .map(h -> h.toLowerCase(Locale.ROOT))
+            .filter(h -> h.startsWith("x-amz-checksum") || h.startsWith("x-amz-sdk-checksum")
+                || h.equals("x-amz-trailer") || h.equals("content-md5"))
+            .sorted().toList().toString();
+        sent.add(context.request().getClass().getSimpleName() + " " + checksums);
+      }
+    };
+    runner().withPropertyValues(TestS3.properties(s3))
+        .withBean(S3ClientCustomizer.class, () -> builder -> builder.overrideConfiguration(
+            c -> c.addExecutionInterceptor(recorder)))
+        .run(context -> {
+          S3Client client = context.getBean(S3Client.class);
+          String key = "checksums/" + UUID.randomUUID();
+          client.putObject(b -> b.bucket(s3.bucket()).key(key).ifNoneMatch("*"),
+              RequestBody.fromString("{}"));
+          assertThatThrownBy(() -> client.putObject(b -> b.bucket(s3.bucket()).key(key).ifNoneMatch("*"),
+              RequestBody.fromString("{}")))
+              .isInstanceOfSatisfying(S3Exception.class,
+                  e -> assertThat(e.statusCode()).isEqualTo(412));
+          String etag = client.getObjectAsBytes(b -> b.bucket(s3.bucket()).key(key)).response().eTag();
+          client.putObject(b -> b.bucket(s3.bucket()).key(key).ifMatch(etag),
+              RequestBody.fromString("{\"v\":2}"));
+          var deleted = client.deleteObjects(b -> b.bucket(s3.bucket()).delete(d -> d.objects(o -> o.key(key))));
+          assertThat(deleted.errors()).isEmpty();
+          assertThat(client.listObjectsV2(b -> b.bucket(s3.bucket()).prefix(key)).contents()).isEmpty();
+
+          // PUT and GET carry no checksum (and ask for none); DeleteObjects, where S3 requires one, still does.
+          assertThat(sent).containsExactly("PutObjectRequest []", "PutObjectRequest []", "GetObjectRequest []",
+              "PutObjectRequest []", "DeleteObjectsRequest [x-amz-checksum-crc32, x-amz-sdk-checksum-algorithm]",
+              "ListObjectsV2Request []");
         });
   }
 

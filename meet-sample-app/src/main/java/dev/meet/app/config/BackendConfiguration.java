@@ -80,11 +80,19 @@ public class BackendConfiguration {
 
   // ------------------------------------------------------------------------------------------ rooms
 
+  /**
+   * Rooms in the bucket, cached in Redis when the instances share one (a write holds the room in Redis for up to three
+   * S3 call timeouts); else in the local directory.
+   */
   @Bean
-  RoomStore roomStore(MeetProperties meet, ObjectProvider<S3Client> s3, JsonMapper json) {
+  RoomStore roomStore(MeetProperties meet, ObjectProvider<S3Client> s3, ObjectProvider<RedissonClient> redis,
+      JsonMapper json) {
     String bucket = meet.storage().s3().bucket();
     if (bucket != null && !bucket.isBlank()) {
-      return new S3RoomStore(s3.getObject(), bucket, meet.storage().prefix(), json);
+      RedissonClient client = redis.getIfAvailable();
+      return client == null ? new S3RoomStore(s3.getObject(), bucket, meet.storage().prefix(), json)
+          : S3RoomStore.cachedInRedis(s3.getObject(), bucket, meet.storage().prefix(), json, client,
+              meet.storage().s3().callTimeout().multipliedBy(3));
     }
     return new LocalRoomStore(meet.storage().localDirectory(), meet.storage().prefix(), json);
   }

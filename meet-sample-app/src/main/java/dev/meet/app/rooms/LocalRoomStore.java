@@ -68,17 +68,16 @@ public final class LocalRoomStore implements RoomStore {
   }
 
   @Override
-  public boolean delete(String roomId) {
+  public void delete(String roomId) {
     synchronized (lock) {
       Path file = path(keys.roomKey(roomId));
       try {
-        boolean deleted = Files.deleteIfExists(file);
+        Files.deleteIfExists(file);
         try {
           Files.deleteIfExists(file.getParent());
         } catch (java.nio.file.DirectoryNotEmptyException keep) {
           // something else lives there: leave it
         }
-        return deleted;
       } catch (IOException e) {
         throw new RoomStoreException("cannot delete room " + roomId + ": " + e.getMessage(), e);
       }

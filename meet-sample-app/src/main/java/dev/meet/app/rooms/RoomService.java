@@ -33,11 +33,14 @@ public class RoomService {
   private static final int MAX_NAME = 50;
   private static final int CAS_ATTEMPTS = 8;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Enough for the LiveKit events that trail the deletions of a busy minute. */
+  private static final int RECENTLY_DELETED = 4096;
 
   private final RoomStore store;
   private final LiveKitRooms liveKit;
   private final RecordingManager recordings;
   private final Clock clock;
+  private final RecentlyDeleted deleted = new RecentlyDeleted(RECENTLY_DELETED);
 
   public RoomService(RoomStore store, LiveKitRooms liveKit, RecordingManager recordings, Clock clock) {
     this.store = store;
@@ -219,7 +222,11 @@ public class RoomService {
               base + " has been closed instead of deleted because it has recordings", RoomView.of(closed, baseUrl),
               false);
     }
-    deleteWithRecordings(roomId, !meeting);
+    if (hasRecordings) {
+      deleteWithRecordings(roomId, !meeting);
+    } else {
+      deleteRoom(roomId, !meeting);
+    }
     if (meeting) {
       return hasRecordings
           ? new DeletionResult("room_with_active_meeting_and_recordings_deleted",
@@ -247,7 +254,19 @@ public class RoomService {
    */
   void deleteWithRecordings(String roomId, boolean closeLiveKitRoom) {
     store.markPurge(roomId);
+    deleteRoom(roomId, closeLiveKitRoom);
+    purge(roomId);
+  }
+
+  /**
+   * Deletes the room alone: what {@link #delete} does when it has just found no recording of the room, so there is
+   * nothing to purge and no mark to write. (A start whose room check passed just before can still store a recording
+   * after that listing; the purge's listing narrowed that window, it never closed it.)
+   */
+  private void deleteRoom(String roomId, boolean closeLiveKitRoom) {
     store.delete(roomId);
+    // Before the LiveKit room goes, so the room_finished that follows finds it here.
+    deleted.add(roomId);
     if (closeLiveKitRoom) {
       try {
         liveKit.delete(roomId);
@@ -256,7 +275,6 @@ public class RoomService {
       }
     }
     log.info("room deleted roomId={}", roomId);
-    purge(roomId);
   }
 
   /** Stops what is still recording in a deleted room and deletes what has ended; clears the mark when none is left. */
@@ -298,12 +316,18 @@ public class RoomService {
 
   /** A participant joined (or the room started with participants): the meeting is active. */
   public void meetingStarted(String roomId) {
+    if (deleted.contains(roomId)) {
+      return;
+    }
     updateIfPresent(roomId, room -> room.status() == Room.Status.OPEN ? room.withStatus(Room.Status.ACTIVE_MEETING)
         : room).ifPresent(room -> log.info("room status roomId={} status={}", roomId, room.status().value()));
   }
 
   /** LiveKit's room_finished: the action scheduled for the meeting's end, else the room is open again. */
   public void meetingEnded(String roomId) {
+    if (deleted.contains(roomId)) {
+      return; // the room_finished of a room deleted here (LiveKit's room goes after ours): nothing to read
+    }
     Optional<Room> room = find(roomId);
     if (room.isEmpty()) {
       return;

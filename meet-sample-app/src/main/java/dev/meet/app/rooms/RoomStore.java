@@ -21,8 +21,11 @@ public interface RoomStore {
   /** Replaces the room if it is still at {@code current.version()}. @return false when it changed or is gone */
   boolean replace(Versioned current, Room next);
 
-  /** Deletes the room. @return false when it did not exist */
-  boolean delete(String roomId);
+  /**
+   * Deletes the room; nothing happens when it does not exist. One request on S3 ({@code DeleteObject} answers the
+   * same whether the object existed or not), so callers that need to know read the room first.
+   */
+  void delete(String roomId);
 
   /**
    * One page of rooms in id order.

@@ -1,10 +1,14 @@
 package dev.meet.app.rooms;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -20,30 +24,56 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Rooms in the recordings' bucket. Creation is {@code If-None-Match: *} and updates {@code If-Match: <etag>}, so
- * instances racing on one room (webhooks, the collector, a DELETE) never overwrite each other's change.
+ * instances racing on one room (webhooks, the collector, a DELETE) never overwrite each other's change. Reads go
+ * through a {@link RoomCache} (Redis when the instances share one), which every write holds before it writes the
+ * bucket and updates after.
  */
 public final class S3RoomStore implements RoomStore {
 
+  private static final Logger log = LoggerFactory.getLogger(S3RoomStore.class);
   private static final int PRECONDITION_FAILED = 412;
+  /** A cached room expires an hour after it was cached: the cache holds the rooms in use, not every room. */
+  static final Duration CACHE_TTL = Duration.ofHours(1);
 
   private final S3Client s3;
   private final String bucket;
   private final RoomKeys keys;
   private final JsonMapper json;
+  private final RoomCache cache;
 
+  /** Without a cache: every read is a {@code GET} of the bucket. */
   public S3RoomStore(S3Client s3, String bucket, String prefix, JsonMapper json) {
+    this(s3, bucket, prefix, json, RoomCache.NONE);
+  }
+
+  S3RoomStore(S3Client s3, String bucket, String prefix, JsonMapper json, RoomCache cache) {
     this.s3 = s3;
     this.bucket = bucket;
     this.keys = new RoomKeys(prefix);
     this.json = json;
+    this.cache = cache;
+  }
+
+  /**
+   * With the rooms cached in Redis, shared by every instance of this bucket and prefix.
+   *
+   * @param holdTime how long a write keeps the room from being cached if it never updates the cache: longer than the
+   *     longest S3 write (its call timeout)
+   */
+  public static S3RoomStore cachedInRedis(S3Client s3, String bucket, String prefix, JsonMapper json,
+      RedissonClient redis, Duration holdTime) {
+    return new S3RoomStore(s3, bucket, prefix, json, new RedisRoomCache(redis, "meet:room:" + bucket + ":" + prefix,
+        holdTime, CACHE_TTL, json));
   }
 
   @Override
   public boolean create(Room room) {
     return call("create room " + room.roomId(), () -> {
       try {
-        s3.putObject(b -> b.bucket(bucket).key(keys.roomKey(room.roomId())).ifNoneMatch("*")
-            .contentType("application/json"), RequestBody.fromBytes(json.writeValueAsBytes(room)));
+        // No hold: nothing can be cached for a room that does not exist yet (a miss is never cached).
+        String etag = s3.putObject(b -> b.bucket(bucket).key(keys.roomKey(room.roomId())).ifNoneMatch("*")
+            .contentType("application/json"), RequestBody.fromBytes(json.writeValueAsBytes(room))).eTag();
+        cache.fill(new Versioned(room, etag));
         return true;
       } catch (S3Exception e) {
         if (e.statusCode() == PRECONDITION_FAILED) {
@@ -57,7 +87,13 @@ public final class S3RoomStore implements RoomStore {
   @Override
   public Optional<Versioned> find(String roomId) {
     String key = keys.roomKey(roomId);
-    return call("read room " + roomId, () -> read(key));
+    Optional<Versioned> cached = cache.get(roomId);
+    if (cached.isPresent()) {
+      return cached;
+    }
+    Optional<Versioned> stored = call("read room " + roomId, () -> read(key));
+    stored.ifPresent(cache::fill);
+    return stored;
   }
 
   private Optional<Versioned> read(String key) {
@@ -76,10 +112,12 @@ public final class S3RoomStore implements RoomStore {
 
   @Override
   public boolean replace(Versioned current, Room next) {
+    String hold = cache.hold(next.roomId());
     return call("update room " + next.roomId(), () -> {
       try {
-        s3.putObject(b -> b.bucket(bucket).key(keys.roomKey(next.roomId())).ifMatch(current.version())
-            .contentType("application/json"), RequestBody.fromBytes(json.writeValueAsBytes(next)));
+        String etag = s3.putObject(b -> b.bucket(bucket).key(keys.roomKey(next.roomId())).ifMatch(current.version())
+            .contentType("application/json"), RequestBody.fromBytes(json.writeValueAsBytes(next))).eTag();
+        cache.put(next.roomId(), hold, new Versioned(next, etag));
         return true;
       } catch (S3Exception e) {
         if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == 404) {
@@ -91,22 +129,18 @@ public final class S3RoomStore implements RoomStore {
   }
 
   @Override
-  public boolean delete(String roomId) {
+  public void delete(String roomId) {
     String key = keys.roomKey(roomId);
-    return call("delete room " + roomId, () -> {
-      try {
-        s3.headObject(b -> b.bucket(bucket).key(key));
-      } catch (NoSuchKeyException e) {
-        return false;
-      } catch (S3Exception e) {
-        if (e.statusCode() == 404) {
-          return false;
-        }
-        throw e;
-      }
-      s3.deleteObject(b -> b.bucket(bucket).key(key));
-      return true;
-    });
+    cache.hold(roomId);
+    call("delete room " + roomId, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+    // Held again: a deletion is not conditional, so an update that held the room after us and wrote S3 before our
+    // DELETE may have cached its version meanwhile; this hold replaces it and refuses its put if it comes later. The
+    // hold outlives the deletion, so a reader that read the room just before cannot cache it either.
+    try {
+      cache.hold(roomId);
+    } catch (RoomCacheException e) {
+      log.warn("room deleted but not held in the cache roomId={}: {}", roomId, e.getMessage());
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.meet.app.web;
 
 import dev.meet.app.rooms.CorruptRoomException;
+import dev.meet.app.rooms.RoomCacheException;
 import dev.meet.app.rooms.RoomStoreException;
 import dev.meet.core.RecordingException;
 import dev.meet.core.storage.RangeNotSatisfiableException;
@@ -84,6 +85,12 @@ public class ApiErrorHandler {
   ResponseEntity<ApiError> corruptRoom(CorruptRoomException e) {
     log.error("unexpected failure: {}", e.getMessage(), e);
     return ResponseEntity.status(500).body(UNEXPECTED);
+  }
+
+  @ExceptionHandler(RoomCacheException.class)
+  ResponseEntity<ApiError> roomCache(RoomCacheException e) {
+    log.warn("room cache unavailable: {}", e.getMessage());
+    return ResponseEntity.status(503).body(ApiError.of("Redis Error", "Redis is unavailable: " + e.getMessage()));
   }
 
   @ExceptionHandler(RoomStoreException.class)
