@@ -254,7 +254,18 @@ public class RoomService {
    */
   void deleteWithRecordings(String roomId, boolean closeLiveKitRoom) {
     store.markPurge(roomId);
-    deleteRoom(roomId, closeLiveKitRoom);
+    try {
+      deleteRoom(roomId, closeLiveKitRoom);
+    } catch (RoomStoreException e) {
+      // The room stays (the caller is told so): its recordings must stay too.
+      try {
+        store.clearPurge(roomId);
+      } catch (RoomStoreException clearing) {
+        log.warn("purge mark of a room whose deletion failed not cleared roomId={}: {}", roomId,
+            clearing.getMessage());
+      }
+      throw e;
+    }
     purge(roomId);
   }
 
@@ -368,6 +379,11 @@ public class RoomService {
     } while (token != null);
     for (String roomId : store.purgeMarks()) {
       try {
+        if (store.find(roomId).isPresent()) {
+          // A deletion that failed after its mark: the room and its recordings stay.
+          log.info("purge mark of a room that still exists skipped roomId={}", roomId);
+          continue;
+        }
         purge(roomId);
       } catch (RecordingException | RoomStoreException e) {
         log.warn("purge of a deleted room's recordings failed roomId={}: {}", roomId, e.getMessage());
