@@ -29,12 +29,10 @@ import java.nio.channels.FileLock;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -196,17 +194,25 @@ public final class LocalRecordingStorage implements RecordingStorage {
   @Override
   public UnfinishedPage listUnfinished(@Nullable String pageToken) {
     String startAfter = pageToken == null ? null : layout.keyOfUnfinishedPageToken(pageToken);
-    Map<String, Instant> entries = io("list the index of unfinished recordings",
-        () -> keysAfter(layout.unfinishedPrefix(), startAfter, key -> layout.recordingIdOfUnfinishedKey(key) != null));
-    List<UnfinishedRecording> page = new ArrayList<>();
-    for (Map.Entry<String, Instant> entry : entries.entrySet()) {
-      if (page.size() == UnfinishedPage.MAX_ENTRIES) {
-        return new UnfinishedPage(page, StorageLayout.pageToken(keyOf(page.get(page.size() - 1))));
+    return io("list the index of unfinished recordings", () -> {
+      // One entry more than a page holds tells whether there is a next page.
+      LinkedHashMap<String, Path> entries = keysAfter(layout.unfinishedPrefix(), startAfter,
+          UnfinishedPage.MAX_ENTRIES + 1, key -> layout.recordingIdOfUnfinishedKey(key) != null);
+      List<UnfinishedRecording> page = new ArrayList<>();
+      for (Map.Entry<String, Path> entry : entries.entrySet()) {
+        if (page.size() == UnfinishedPage.MAX_ENTRIES) {
+          String lastKey = layout.unfinishedKey(page.get(page.size() - 1).id());
+          return new UnfinishedPage(page, StorageLayout.pageToken(lastKey));
+        }
+        try {
+          page.add(new UnfinishedRecording(Objects.requireNonNull(layout.recordingIdOfUnfinishedKey(entry.getKey())),
+              Files.getLastModifiedTime(entry.getValue()).toInstant()));
+        } catch (NoSuchFileException e) {
+          // removed while we listed
+        }
       }
-      page.add(new UnfinishedRecording(Objects.requireNonNull(layout.recordingIdOfUnfinishedKey(entry.getKey())),
-          entry.getValue()));
-    }
-    return new UnfinishedPage(page, null);
+      return new UnfinishedPage(page, null);
+    });
   }
 
   /** Under the write lock, so no create or update runs between the check and the removal. */
@@ -260,10 +266,6 @@ public final class LocalRecordingStorage implements RecordingStorage {
         }));
     indexBuilt = true;
     return added;
-  }
-
-  private String keyOf(UnfinishedRecording entry) {
-    return layout.unfinishedKey(entry.id());
   }
 
   /**
@@ -489,10 +491,6 @@ public final class LocalRecordingStorage implements RecordingStorage {
     return path;
   }
 
-  private String keyOf(Path file) {
-    return baseDirectory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-  }
-
   private static Optional<byte[]> readIfExists(Path file) throws IOException {
     // A document is replaced by renaming, never rewritten in place: an open file keeps its size.
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -582,8 +580,16 @@ public final class LocalRecordingStorage implements RecordingStorage {
 
   // --- listing
 
+  /** The first {@code limit} metadata keys under {@code listPrefix} after {@code startAfter}, in key order. */
+  private List<String> metadataKeysAfter(String listPrefix, @Nullable String startAfter, int limit)
+      throws IOException {
+    return new ArrayList<>(
+        keysAfter(listPrefix, startAfter, limit, key -> layout.recordingIdOfMetadataKey(key) != null).keySet());
+  }
+
   /**
-   * The first {@code limit} metadata keys under {@code listPrefix} after {@code startAfter}, in key (bucket) order.
+   * The first {@code limit} keys of regular files under {@code listPrefix} after {@code startAfter} that
+   * {@code wanted} accepts, in key (bucket) order, with their files.
    *
    * <p>Hand-written because the order must be a bucket's (whole keys compared, so {@code a-b/...} comes before
    * {@code a/...}), which no directory walk of the JDK gives: each directory's entries are visited sorted by the key
@@ -591,18 +597,18 @@ public final class LocalRecordingStorage implements RecordingStorage {
    * whose keys all come before {@code startAfter} are skipped, and the walk stops at {@code limit}. A page costs what
    * it reads, not a walk of the whole tree.
    */
-  private List<String> metadataKeysAfter(String listPrefix, @Nullable String startAfter, int limit)
-      throws IOException {
-    List<String> keys = new ArrayList<>();
+  private LinkedHashMap<String, Path> keysAfter(String listPrefix, @Nullable String startAfter, int limit,
+      Predicate<String> wanted) throws IOException {
+    LinkedHashMap<String, Path> keys = new LinkedHashMap<>();
     Path root = resolve(listPrefix);
     if (Files.isDirectory(root)) {
-      collectKeys(root, listPrefix, startAfter, limit, keys);
+      collectKeys(root, listPrefix, startAfter, limit, wanted, keys);
     }
     return keys;
   }
 
   private void collectKeys(Path directory, String directoryKey, @Nullable String startAfter, int limit,
-      List<String> keys) throws IOException {
+      Predicate<String> wanted, LinkedHashMap<String, Path> keys) throws IOException {
     SortedMap<String, Path> children = new TreeMap<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path child : entries) {
@@ -621,47 +627,13 @@ public final class LocalRecordingStorage implements RecordingStorage {
       if (key.endsWith("/")) {
         // Every key below starts with this one: all come before startAfter unless startAfter lies inside it.
         if (startAfter == null || key.compareTo(startAfter) > 0 || startAfter.startsWith(key)) {
-          collectKeys(child.getValue(), key, startAfter, limit, keys);
+          collectKeys(child.getValue(), key, startAfter, limit, wanted, keys);
         }
-      } else if ((startAfter == null || key.compareTo(startAfter) > 0) && layout.recordingIdOfMetadataKey(key) != null
+      } else if ((startAfter == null || key.compareTo(startAfter) > 0) && wanted.test(key)
           && Files.isRegularFile(child.getValue(), LinkOption.NOFOLLOW_LINKS)) {
-        keys.add(key);
+        keys.put(key, child.getValue());
       }
     }
-  }
-
-  /**
-   * Every key under {@code listPrefix} after {@code startAfter} that {@code wanted} accepts, in key (bucket) order,
-   * with its file's modification time.
-   */
-  private SortedMap<String, Instant> keysAfter(String listPrefix, @Nullable String startAfter,
-      Predicate<String> wanted) throws IOException {
-    Path root = resolve(listPrefix);
-    // Whole keys, not directory by directory: "a-b/" sorts before "a/" in a bucket, and pages must agree with it.
-    SortedMap<String, Instant> keys = new TreeMap<>();
-    if (!Files.isDirectory(root)) {
-      return keys;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-        String key = keyOf(file);
-        if (attributes.isRegularFile() && wanted.test(key)
-            && (startAfter == null || key.compareTo(startAfter) > 0)) {
-          keys.put(key, attributes.lastModifiedTime().toInstant());
-        }
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE; // deleted while we walked
-        }
-        throw e;
-      }
-    });
-    return keys;
   }
 
   private Optional<Recording> readForListing(String key, RecordingId id) {
