@@ -3,6 +3,7 @@ package dev.meet.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meet.app.rooms.RoomService;
 import dev.meet.autoconfigure.RedissonClientCustomizer;
 import dev.meet.testkit.livekit.LiveKitEmulator;
 import dev.meet.testkit.redis.RedisServer;
@@ -101,5 +102,32 @@ class RedisOutageTest {
         .isEqualTo(202);
     assertThat(backend.delete("/rooms/" + idle).status()).isEqualTo(200);
     assertThat(backend.get("/rooms/" + idle).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aDeleteRefusedForRedisLeavesTheRoomsRecordingsAlone() {
+    String roomId = backend.post("/rooms", "{\"roomName\":\"kept\"}").json().get("roomId").asString();
+    emulator.addParticipant(roomId, "alice", true);
+    Backend.Response started = backend.post("/recordings", "{\"roomId\":\"" + roomId + "\"}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    String recordingId = started.json().get("recordingId").asString();
+    assertThat(backend.post("/recordings/" + recordingId + "/stop", "").status()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        backend.get("/recordings/" + recordingId).json().get("status").asString().equals("complete"));
+
+    redis.stop();
+    Backend.Response refused;
+    try {
+      refused = backend.delete("/rooms/" + roomId + "?withMeeting=force&withRecordings=force");
+    } finally {
+      redis.start();
+    }
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+
+    backend.bean(RoomService.class).collect(); // what the room collector does on its next run
+
+    assertThat(backend.get("/rooms/" + roomId).status()).isEqualTo(200);
+    assertThat(backend.get("/recordings/" + recordingId).status()).as("the recording of a room still there")
+        .isEqualTo(200);
   }
 }
